@@ -1,0 +1,112 @@
+"""All DDL of the archive, as ordered migrations.
+
+A migration is applied once, in order, inside a transaction; ``PRAGMA user_version`` records how
+many have run. Derived tables (articles, search index) can always be rebuilt from captures.
+Later stages register their own migrations here (append only; never edit an applied one).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction (``executescript`` would commit)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def _m001_core(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE captures (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,              -- identity of the article this capture is of
+            kind TEXT NOT NULL,             -- web / feed-item / hexo / markdown / jsonl
+            url TEXT,                       -- as given
+            final_url TEXT,                 -- after redirects
+            status INTEGER,
+            headers TEXT,                   -- JSON list of [name, value]
+            fetched_at TEXT NOT NULL,       -- ISO 8601, UTC
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,          -- bytes before compression
+            compression TEXT,               -- NULL or 'zlib'
+            body BLOB NOT NULL,
+            charset TEXT,
+            charset_reason TEXT,
+            origin TEXT,
+            flag TEXT,                      -- set when kept for the record but not an article
+            meta TEXT                       -- JSON object of small extra facts
+        );
+        CREATE UNIQUE INDEX captures_key_sha ON captures(key, sha256);
+        CREATE INDEX captures_url ON captures(url);
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            capture_id INTEGER NOT NULL REFERENCES captures(id),
+            url TEXT,
+            title TEXT NOT NULL,
+            author TEXT,
+            editor TEXT,
+            source TEXT,
+            reprinted_from TEXT,
+            published TEXT,                 -- ISO 8601 with offset
+            published_utc TEXT,             -- same instant in UTC, for sorting and filters
+            published_raw TEXT,
+            updated TEXT,
+            categories TEXT NOT NULL DEFAULT '[]',   -- JSON list
+            tags TEXT NOT NULL DEFAULT '[]',         -- JSON list
+            lead_image TEXT,
+            images TEXT NOT NULL DEFAULT '[]',       -- JSON list of objects
+            text TEXT NOT NULL,
+            body_html TEXT NOT NULL DEFAULT '',
+            word_count INTEGER NOT NULL DEFAULT 0,
+            site TEXT,
+            lang TEXT,
+            provenance TEXT NOT NULL DEFAULT '{}',   -- JSON: field -> producer
+            parser_version TEXT NOT NULL,
+            fetched TEXT NOT NULL                    -- capture time of capture_id (UTC)
+        );
+        CREATE INDEX articles_published ON articles(published_utc);
+        CREATE INDEX articles_site ON articles(site);
+        CREATE INDEX articles_url ON articles(url);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_core]
+
+
+def register(migration: Migration) -> None:
+    """Append a migration (used by stages that own derived tables, e.g. the search index)."""
+    if migration not in MIGRATIONS:
+        MIGRATIONS.append(migration)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations in order; returns the schema version reached."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migration(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        version = number
+    return version
