@@ -2,7 +2,8 @@
 
 A migration is applied once, in order, inside a transaction; ``PRAGMA user_version`` records how
 many have run. Derived tables (articles, search index) can always be rebuilt from captures.
-Later stages register their own migrations here (append only; never edit an applied one).
+Stages that own derived tables (e.g. the search index) add their migrations to this list
+(append only; never edit one that has shipped).
 """
 
 from __future__ import annotations
@@ -86,12 +87,6 @@ def _m001_core(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: list[Migration] = [_m001_core]
-
-
-def register(migration: Migration) -> None:
-    """Append a migration (used by stages that own derived tables, e.g. the search index)."""
-    if migration not in MIGRATIONS:
-        MIGRATIONS.append(migration)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
