@@ -1,15 +1,20 @@
 """Bylines: who wrote it (author), who edited it (editor), which outlet (source), where it was
 reprinted from. An editor is never the author; an outlet is never the author.
 
-This module handles the trailing lines of feed items, e.g. ``（编辑：崔崔）`` and
-``（文章整理自澎湃新闻）`` at the end of ZAKER items, removing them from the clean body once
-they are captured in fields.
+Two entry points:
+
+* :func:`take_tail_bylines` handles the trailing lines of feed items, e.g. ``（编辑：崔崔）``
+  and ``（文章整理自澎湃新闻）`` at the end of ZAKER items, removing them from the clean body
+  once they are captured in fields.
+* :func:`parse_byline` reads one short "info" line of a web page (``来源：新华网　作者：张三
+  责任编辑：李四``) into a :class:`Byline`; :func:`dateline_author` finds the reporters named in
+  a news dateline (``新华社北京3月5日电（记者 张三 李四）``, ``澎湃新闻记者 张三``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -100,3 +105,208 @@ def take_tail_bylines(root: etree._Element, *, max_blocks: int = 3) -> TailBylin
         reprinted_from=found.get("reprinted_from"),
         source=found.get("source"),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The full byline model for web pages.
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """Who wrote, who edited, which outlet, reprinted from where (any may be None)."""
+
+    author: str | None = None
+    editor: str | None = None
+    source: str | None = None
+    reprinted_from: str | None = None
+
+    def merged(self, other: Byline) -> Byline:
+        """Fields of ``self``, with the gaps filled from ``other``."""
+        return replace(
+            self,
+            author=self.author or other.author,
+            editor=self.editor or other.editor,
+            source=self.source or other.source,
+            reprinted_from=self.reprinted_from or other.reprinted_from,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.author or self.editor or self.source or self.reprinted_from)
+
+
+# Labels, longest first so that "责任编辑" wins over "编辑" and "文章来源" over "来源".
+_LABELS: tuple[tuple[str, str], ...] = (
+    ("责任编辑", "editor"), ("值班编辑", "editor"), ("本文编辑", "editor"), ("编辑", "editor"),
+    ("责编", "editor"), ("主编", "editor"),
+    ("文章整理自", "reprinted_from"), ("本文转载自", "reprinted_from"), ("本文来自", "reprinted_from"),
+    ("转载自", "reprinted_from"), ("整理自", "reprinted_from"), ("转自", "reprinted_from"),
+    ("摘自", "reprinted_from"),
+    ("文章来源", "source"), ("新闻来源", "source"), ("信息来源", "source"), ("来源", "source"),
+    ("稿源", "source"), ("出处", "source"),
+    ("作者", "author"), ("撰文", "author"), ("撰稿", "author"), ("采写", "author"),
+    ("执笔", "author"), ("文字", "author"), ("记者", "author"), ("通讯员", "author"),
+    ("文", "author"),
+)
+_LABEL_RE = re.compile(
+    r"(?P<label>" + "|".join(re.escape(k) for k, _ in _LABELS) + r")"
+    r"\s*(?P<sep>[:：/｜|]|\s)?\s*"
+)
+_LABEL_FIELD = dict(_LABELS)
+# Words that end a value: the next info item, dates, page furniture.
+_STOP = re.compile(
+    r"\s{2,}|[\u3000|｜【】\[\]<>]|\d{4}[-年/.]\d|\d{1,2}:\d\d|发布时间|发布于|发表于|时间[:：]|"
+    r"字号|分享|打印|评论|阅读[:：\d]|浏览|点击|举报|关注|收藏|原标题|$"
+)
+_NAME_TOKEN = re.compile(r"^(?:[\u3400-\u9fff·•]{2,5}|[A-Za-z][A-Za-z0-9_.\-]{1,30})$")
+# Prefixes of a reporter's title that are not part of the name.
+_ROLE_PREFIX = re.compile(
+    r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|中新网|人民网|央视网|澎湃新闻|南都|新京报|[\u4e00-\u9fff]{2,6}?)?"
+    r"(?:首席|特约|特派|见习|实习|驻[\u4e00-\u9fff]{1,4})?(?:记者|通讯员|实习生|编辑))+\s*"
+)
+_NAME_SUFFIX = re.compile(
+    r"(?:报道|摄影|摄|图|文|/图|发自[\u4e00-\u9fff]{1,6}|综合报道|编译|整理|通讯员|实习生)$"
+)
+_NOT_NAMES = {
+    "报道", "本报", "综合", "编辑", "记者", "通讯员", "整理", "来源", "网络", "佚名", "未知",
+    "原创", "转载", "本站", "管理员", "admin", "完", "图片", "视频", "新闻", "摄影",
+}
+_SPLIT_NAMES = re.compile(r"[\s、，,&＆;；/]+|和|及|与")
+_OUTLET_END = re.compile(r"[\s,，。;；、)）】\]·\-—]+$")
+
+
+def _value_after(text: str, start: int) -> str:
+    """The value that starts at ``start``: up to the next label or stop word."""
+    rest = text[start:]
+    end = len(rest)
+    stop = _STOP.search(rest)
+    if stop:
+        end = stop.start()
+    for match in _LABEL_RE.finditer(rest):
+        if match.start() == 0:
+            continue
+        # A single-character label ("文") only ends a value when a separator follows it.
+        if match["label"] == "文" and not match["sep"]:
+            continue
+        if match["sep"] or len(match["label"]) >= 2:
+            end = min(end, match.start())
+            break
+    return rest[:end].strip()
+
+
+def clean_names(raw: str) -> str | None:
+    """People's names from a byline value, joined by one space, or None.
+
+    >>> clean_names("澎湃新闻记者 段彦超 廖艳")
+    '段彦超 廖艳'
+    >>> clean_names("叨叨姐、胡一刀&李小飞刀")
+    '叨叨姐 胡一刀 李小飞刀'
+    >>> clean_names("南都见习记者 林子沛")
+    '林子沛'
+    """
+    raw = raw.strip().strip("（()）:：")
+    names: list[str] = []
+    for part in _SPLIT_NAMES.split(raw):
+        part = _ROLE_PREFIX.sub("", part.strip(" ·:：()（）")).strip()
+        part = _NAME_SUFFIX.sub("", part).strip()
+        if not part or part in _NOT_NAMES:
+            continue
+        if not _NAME_TOKEN.match(part):
+            # Not a name: stop before sentences or outlets sneak in.
+            break
+        names.append(part)
+    return " ".join(dict.fromkeys(names)) or None
+
+
+def clean_outlet(raw: str) -> str | None:
+    """An outlet name ("新华社", "人民网-文化频道") from a 来源 value, or None."""
+    value = raw.strip().strip(":：")
+    value = re.split(r"\s", value, maxsplit=1)[0] if value else value
+    value = _OUTLET_END.sub("", value.strip("（(【[「《》」]）)"))
+    if not value or len(value) > 30 or re.search(r"[。！？，]", value):
+        return None
+    return value
+
+
+def clean_editor(raw: str) -> str | None:
+    """An editor's name as printed ("汤诗瑶、丁涛", "HN666")."""
+    value = raw.strip().strip(":：")
+    value = re.split(r"\s", value, maxsplit=1)[0] if value else value
+    value = value.strip("（()）[]【】")
+    value = _TRAILING_PUNCT.sub("", value)
+    value = re.sub(r"^(?:本文编辑|编辑)[:：]?", "", value)
+    if not value or len(value) > 20 or re.search(r"[。！？，]", value):
+        return None
+    return value
+
+
+def parse_byline(line: str) -> Byline:
+    """Read a short info line into a :class:`Byline`.
+
+    >>> parse_byline("来源：人民网-文化频道　　责任编辑：汤诗瑶、丁涛")
+    Byline(author=None, editor='汤诗瑶、丁涛', source='人民网-文化频道', reprinted_from=None)
+    >>> parse_byline("2019-09-26 12:11 来源：证券时报网 作者：李在山").author
+    '李在山'
+    """
+    found: dict[str, str] = {}
+    for match in _LABEL_RE.finditer(line):
+        label, sep = match["label"], match["sep"]
+        field = _LABEL_FIELD[label]
+        before = line[: match.start()]
+        # Labels inside running text are not labels ("对南都记者说"): the label must start the
+        # line, follow a separator, or carry its own ":"; "记者" may follow an outlet name.
+        at_boundary = not before.strip() or re.search(r"[\s|｜/（(【\[:：·,，;；]$", before)
+        if label == "文" and not (sep and sep.strip() and at_boundary):
+            continue
+        if not sep and label not in ("记者", "通讯员") and not at_boundary:
+            continue
+        if not (sep and sep.strip()) and not at_boundary and label not in ("记者", "通讯员"):
+            continue
+        value = _value_after(line, match.end())
+        if not value or field in found:
+            continue
+        if field == "author":
+            name = clean_names(value)
+        elif field == "editor":
+            name = clean_editor(value)
+        else:
+            name = clean_outlet(value)
+        if name:
+            found[field] = name
+    return Byline(**found)
+
+
+_DATELINE = re.compile(
+    r"[（(]\s*(?P<inner>(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员|实习生)\s*[^（()）]{2,40}?))\s*[）)]"
+)
+_LEADING_REPORTER = re.compile(
+    r"^\s*(?:[\u4e00-\u9fff]{0,8}?(?:记者|作者|文|撰文|采写|执笔|文字)\s*[:：/｜|]?\s*)"
+    r"(?P<names>[^，。！？；:：（()）]{2,40})$"
+)
+
+
+def dateline_author(text: str) -> str | None:
+    """Reporters named in a news dateline or a leading byline paragraph.
+
+    >>> dateline_author("新京报快讯（记者 裴剑飞）今日（12月28日）有网友爆料")
+    '裴剑飞'
+    >>> dateline_author("新华社北京3月5日电（记者张三、李四）")
+    '张三 李四'
+    >>> dateline_author("澎湃新闻记者 段彦超 廖艳")
+    '段彦超 廖艳'
+    """
+    head = text[:200]
+    match = _DATELINE.search(head)
+    if match:
+        names = []
+        for chunk in re.split(r"(?=记者|通讯员|实习生)", match["inner"]):
+            chunk = re.sub(r"^(?:记者|通讯员|实习生)", "", chunk).strip()
+            if chunk:
+                cleaned = clean_names(chunk)
+                if cleaned:
+                    names.append(cleaned)
+        if names:
+            return " ".join(names)
+    if len(text) <= 40:
+        match = _LEADING_REPORTER.match(text)
+        if match:
+            return clean_names(match["names"])
+    return None

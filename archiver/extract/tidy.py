@@ -1,0 +1,106 @@
+"""Second pass over a clean block tree: keep page furniture and byline lines out of the text.
+
+The container the content detector picks often still holds the title again, an info line
+(``2019-09-07 来源：新华社``), share bars, a "相关阅读" list and the ``责任编辑`` line. Bylines
+and dates found here are captured into fields before their lines are removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from archiver.extract.byline import Byline, parse_byline
+from archiver.extract.clean import block_text
+
+# A short block with one of these starts the tail of recommendations: it and all after it go.
+_END_MARKERS = re.compile(
+    r"^[【\[「]?\s*(?:相关阅读|推荐阅读|热门推荐|相关新闻|相关报道|延伸阅读|猜你喜欢|更多精彩|热点推荐|"
+    r"相关文章|大家都在看|精彩推荐|热门文章|往期回顾|往期推荐|点击排行|最新文章|今日推荐|"
+    r"为您推荐|热门阅读|相关推荐|网友评论|我要评论|发表评论|文章评论|热门评论|最新评论|"
+    r"Related (?:articles|stories|posts)|Read more|More from)\s*[】\]」:：]?\s*$",
+    re.IGNORECASE,
+)
+# Short lines that are page furniture wherever they stand.
+_FURNITURE = re.compile(
+    r"^(?:分享到|分享至|分享：|打印|关闭窗口|关闭|【纠错】|纠错|扫一扫|返回顶部|返回首页|"
+    r"版权所有|Copyright|©|\(c\)|免责声明|点击进入|字号[:：]|手机看|收藏|举报|"
+    r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|原标题[:：]|"
+    r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫)",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
+_SENTENCE = re.compile(r"[。！？!?]")
+# Why 80: info lines ("2019-09-07 19:53 来源：每日经济新闻 作者：X 责任编辑：Y") stay well
+# under it; a real first paragraph that merely names a 记者 is longer and keeps its place.
+_INFO_MAX = 80
+_HEAD_BLOCKS = 4
+_TAIL_BLOCKS = 6
+
+
+@dataclass(slots=True)
+class Tidied:
+    """What the tidy pass captured while removing lines."""
+
+    byline: Byline = field(default_factory=Byline)
+    info_lines: list[str] = field(default_factory=list)
+
+
+def _link_density(block: etree._Element, text: str) -> float:
+    if not text:
+        return 0.0
+    linked = sum(len("".join(a.itertext()).strip()) for a in block.iter("a"))
+    return linked / max(1, len(text.replace(" ", "")))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
+    """Remove furniture, title repeats and byline lines from ``tree`` (in place)."""
+    result = Tidied()
+    blocks = list(tree)
+    total = len(blocks)
+    title_key = _norm(title or "")
+    truncate_at: int | None = None
+    for index, block in enumerate(blocks):
+        if block.tag == "figure":
+            continue
+        text = block_text(block).strip()
+        flat = _norm(text)
+        if not flat:
+            continue
+        near_head = index < _HEAD_BLOCKS
+        near_tail = index >= total - _TAIL_BLOCKS
+        if index > 0 and len(flat) <= 24 and _END_MARKERS.match(text):
+            truncate_at = index
+            break
+        if title_key and near_head and (flat == title_key or (
+                block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6)):
+            tree.remove(block)
+            continue
+        if len(flat) <= _INFO_MAX and (near_head or near_tail) and not _SENTENCE.search(text):
+            byline = parse_byline(text)
+            if byline:
+                result.byline = result.byline.merged(byline)
+                result.info_lines.append(text)
+                tree.remove(block)
+                continue
+            if near_head and _DATE_ONLY.match(text):
+                result.info_lines.append(text)
+                tree.remove(block)
+                continue
+        if len(flat) <= _INFO_MAX and _FURNITURE.match(flat):
+            tree.remove(block)
+            continue
+        if block.tag in ("p", "ul", "ol", "h2", "h3", "h4") and _link_density(block, text) > 0.5:
+            tree.remove(block)
+            continue
+    if truncate_at is not None:
+        for block in blocks[truncate_at:]:
+            if block.getparent() is tree:
+                tree.remove(block)
+    return result
