@@ -36,7 +36,7 @@ BLOCK = frozenset({
 # Elements whose text is never content.
 SKIP = frozenset({
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-    "select", "option", "textarea", "button", "head", "title", "link", "meta", "input", "map",
+    "select", "option", "textarea", "button", "title", "link", "meta", "input", "map",
 })
 # Candidates for "the article container" (a <p> or <li> may win only when nothing wraps it).
 CONTAINERS = frozenset({
@@ -88,6 +88,7 @@ class Analysis:
     blocks: list[Block] = field(default_factory=list)
     good: dict[etree._Element, float] = field(default_factory=dict)
     bad: dict[etree._Element, float] = field(default_factory=dict)
+    boilerplate: set[etree._Element] = field(default_factory=set)
     best: etree._Element | None = None
     best_score: float = 0.0
 
@@ -101,70 +102,73 @@ def is_boilerplate(el: etree._Element) -> bool:
     tag = _tag(el)
     if tag in ("nav", "footer", "aside"):
         return True
-    names = (el.get("class") or "") + " " + (el.get("id") or "")
-    if not names.strip():
+    if tag in ("html", "body", "article", "main"):
+        # Page-level elements carry state flags ("one-sidebar", "ads-enabled"), not roles.
         return False
-    if not _BOILERPLATE.search(names):
+    names = ((el.get("class") or "") + " " + (el.get("id") or "")).split()
+    if not names or len(names) > 6:
         return False
-    # "article-content share-enabled" is content; "article-share" is not.
-    hit = _BOILERPLATE.search(names)
-    content = _CONTENTISH.search(names)
-    return not (content and content.start() > hit.start() and tag in ("article", "main"))
+    hit = False
+    for name in names:
+        if _CONTENTISH.search(name) and not _BOILERPLATE.search(name.split("-")[-1]):
+            # "article-body", "news-content": the element announces itself as content.
+            return False
+        if _BOILERPLATE.search(name):
+            hit = True
+    return hit
+
+
+# Why 0.4: a container classed like furniture that still holds most of the page's prose is
+# the story (Sina's body div carries "BSHARE_POP"; Drupal's layout div "sidebar-right-mix").
+BOILERPLATE_MAX_SHARE = 0.4
 
 
 class _Walker:
+    """One pass over the tree: every block's own measures, and the block tree above them."""
+
     def __init__(self) -> None:
-        self.analysis = Analysis()
+        self.blocks: list[Block] = []
+        self.own: dict[etree._Element, tuple[float, float]] = {}
+        self.children: dict[etree._Element, list[etree._Element]] = {}
+        self.flagged: list[etree._Element] = []
 
-    def run(self, root: etree._Element) -> Analysis:
-        self.block(root, False)
-        return self.analysis
-
-    def block(self, el: etree._Element, boiler: bool) -> tuple[float, float]:
-        """Measure a block element; returns its subtree's (good, bad)."""
-        boiler = boiler or is_boilerplate(el)
+    def block(self, el: etree._Element) -> None:
+        if is_boilerplate(el):
+            self.flagged.append(el)
         own = Block(el)
+        self.blocks.append(own)
         parts: list[str] = []
+        kids: list[etree._Element] = []
+        self.inline(el, own, parts, False, kids)
+        own.text = _SPACE.sub(" ", "".join(parts)).strip()
         good = bad = 0.0
-        g, b = self.inline(el, own, parts, False, boiler)
-        good += g
-        bad += b
-        text = _SPACE.sub(" ", "".join(parts)).strip()
-        own.text = text
         if own.chars:
-            self.analysis.blocks.append(own)
-            if boiler or own.link_density > 0.5:
-                bad += own.chars
+            if own.link_density > 0.5:
+                bad = own.chars
             elif own.punct == 0 and own.chars < LABEL_MAX:
-                bad += 0.5 * (own.chars - own.link_chars) + own.link_chars
+                bad = 0.5 * (own.chars - own.link_chars) + own.link_chars
             else:
-                good += own.chars - own.link_chars
-                bad += own.link_chars
-        self.analysis.good[el] = good
-        self.analysis.bad[el] = bad
-        return good, bad
+                good = own.chars - own.link_chars
+                bad = own.link_chars
+        self.own[el] = (good, bad)
+        self.children[el] = kids
 
     def inline(self, el: etree._Element, own: Block, parts: list[str], in_link: bool,
-               boiler: bool) -> tuple[float, float]:
+               kids: list[etree._Element]) -> None:
         """Read the inline content of ``el`` into ``own``; recurse into child blocks."""
-        good = bad = 0.0
         self.add(el.text, own, parts, in_link)
         for child in el:
             tag = _tag(child)
             if tag and tag not in SKIP:
-                if tag in BLOCK and tag != "br":
-                    g, b = self.block(child, boiler)
-                    good += g
-                    bad += b
+                if tag == "br":
                     parts.append("\n")
-                elif tag == "br":
+                elif tag in BLOCK:
+                    self.block(child)
+                    kids.append(child)
                     parts.append("\n")
                 else:
-                    g, b = self.inline(child, own, parts, in_link or tag == "a", boiler)
-                    good += g
-                    bad += b
+                    self.inline(child, own, parts, in_link or tag == "a", kids)
             self.add(child.tail, own, parts, in_link)
-        return good, bad
 
     @staticmethod
     def add(text: str | None, own: Block, parts: list[str], in_link: bool) -> None:
@@ -180,10 +184,37 @@ class _Walker:
             own.link_chars += n
         own.punct += sum(1 for ch in stripped if ch in PUNCT)
 
+    def totals(self, el: etree._Element, boiler: set[etree._Element] | None,
+               good: dict, bad: dict) -> tuple[float, float]:
+        """Subtree (good, bad) of every block, bottom-up; boilerplate text counts as bad."""
+        stack: list[tuple[etree._Element, bool]] = [(el, False)]
+        while stack:
+            node, done = stack.pop()
+            if not done:
+                stack.append((node, True))
+                stack.extend((k, False) for k in self.children[node])
+                continue
+            g, b = self.own[node]
+            for kid in self.children[node]:
+                g += good[kid]
+                b += bad[kid]
+            if boiler is not None and node in boiler:
+                g, b = 0.0, g + b
+            good[node], bad[node] = g, b
+        return good[el], bad[el]
+
 
 def analyse(root: etree._Element) -> Analysis:
     """Measure every block and pick the article container (``Analysis.best``)."""
-    analysis = _Walker().run(root)
+    walker = _Walker()
+    walker.block(root)
+    raw_good: dict = {}
+    raw_bad: dict = {}
+    page_good, _ = walker.totals(root, None, raw_good, raw_bad)
+    boiler = {el for el in walker.flagged
+              if raw_good[el] <= BOILERPLATE_MAX_SHARE * page_good}
+    analysis = Analysis(blocks=walker.blocks, boilerplate=boiler)
+    walker.totals(root, boiler, analysis.good, analysis.bad)
     best, best_score = None, 0.0
     for el, good in analysis.good.items():
         if _tag(el) not in CONTAINERS:
@@ -195,15 +226,11 @@ def analyse(root: etree._Element) -> Analysis:
     return analysis
 
 
-def drop_boilerplate(el: etree._Element) -> None:
-    """Remove boilerplate descendants (comments, share bars …) from ``el`` in place."""
+def drop_boilerplate(el: etree._Element, analysis: Analysis) -> None:
+    """Remove the boilerplate descendants (comments, share bars …) of ``el`` in place."""
     for child in list(el.iter()):
-        if child is el or not isinstance(child.tag, str):
-            continue
-        if is_boilerplate(child):
-            parent = child.getparent()
-            if parent is not None:
-                _remove_keep_tail(child)
+        if child is not el and child in analysis.boilerplate and child.getparent() is not None:
+            _remove_keep_tail(child)
 
 
 def _remove_keep_tail(el: etree._Element) -> None:

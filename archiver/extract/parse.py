@@ -283,7 +283,7 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     head_lines, tail_lines = _zones(analysis, title_el, body_el)
     link_ratio = (analysis.bad.get(body_el, 0.0) /
                   max(1.0, analysis.good.get(body_el, 0.0) + analysis.bad.get(body_el, 0.0)))
-    drop_boilerplate(body_el)
+    drop_boilerplate(body_el, analysis)
     tree, _images = clean_html(body_el, base_url=url)
     tidied = tidy(tree, title=fields.values.get("title"))  # type: ignore[arg-type]
     tail = take_tail_bylines(tree)

@@ -66,7 +66,11 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     total = len(blocks)
     title_key = _norm(title or "")
     truncate_at: int | None = None
+    sizes = [len(_norm(block_text(b))) for b in blocks]
+    total_chars = sum(sizes) or 1
+    seen = 0
     for index, block in enumerate(blocks):
+        seen += sizes[index]
         if block.tag == "figure":
             continue
         text = block_text(block).strip()
@@ -75,9 +79,14 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             continue
         near_head = index < _HEAD_BLOCKS
         near_tail = index >= total - _TAIL_BLOCKS
-        if index > 0 and len(flat) <= 24 and _END_MARKERS.match(text):
-            truncate_at = index
-            break
+        # A "相关阅读" heading ends the story only once most of the text is behind us: near
+        # the top it is a sidebar the container happened to include.
+        if len(flat) <= 24 and _END_MARKERS.match(text):
+            if seen >= 0.5 * total_chars:
+                truncate_at = index
+                break
+            tree.remove(block)
+            continue
         if title_key and near_head and (flat == title_key or (
                 block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6)):
             tree.remove(block)
