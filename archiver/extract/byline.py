@@ -186,7 +186,9 @@ def _value_after(text: str, start: int) -> str:
         # A single-character label ("文") only ends a value when a separator follows it.
         if match["label"] == "文" and not match["sep"]:
             continue
-        if match["sep"] or len(match["label"]) >= 2:
+        # "南都见习记者": a role word glued to the words before it is part of the value.
+        glued = match.start() > 0 and re.match(r"[\u4e00-\u9fff]", rest[match.start() - 1])
+        if (match["sep"] and match["sep"].strip()) or (len(match["label"]) >= 2 and not glued):
             end = min(end, match.start())
             break
     return rest[:end].strip()
@@ -233,6 +235,8 @@ def clean_editor(raw: str) -> str | None:
     value = value.strip("（()）[]【】")
     value = _TRAILING_PUNCT.sub("", value)
     value = re.sub(r"^(?:本文编辑|编辑)[:：]?", "", value)
+    # Staff ids appended by CMSs: "史建磊_NBJ11331".
+    value = re.sub(r"_[A-Za-z]+\d+$", "", value)
     if not value or len(value) > 20 or re.search(r"[。！？，]", value):
         return None
     return value
@@ -253,7 +257,7 @@ def parse_byline(line: str) -> Byline:
         before = line[: match.start()]
         # Labels inside running text are not labels ("对南都记者说"): the label must start the
         # line, follow a separator, or carry its own ":"; "记者" may follow an outlet name.
-        at_boundary = not before.strip() or re.search(r"[\s|｜/（(【\[:：·,，;；]$", before)
+        at_boundary = not before.strip() or re.search(r"[\s|｜/（(【\[:：·,，;；》」]$", before)
         if label == "文" and not (sep and sep.strip() and at_boundary):
             continue
         if not sep and label not in ("记者", "通讯员") and not at_boundary:

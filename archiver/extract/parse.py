@@ -246,8 +246,10 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         url = (canonical.get("href") if canonical is not None else None) or (og_url[1] if og_url else None)
         if url and not url.startswith("http"):
             url = None
-    _prune(root)
     rule = default_rulebook().for_url(url)
+    # Read before pruning: some sites keep the only exact time in a script ("var ct = …").
+    raw_rule = _rule_text(rule, root, "date")
+    _prune(root)
     fields = _Fields()
     rule_tag = f"rule:{rule.slug}" if rule else ""
 
@@ -319,8 +321,8 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     author_ld = meta.ld("author")
     if author_ld:
         fields.offer("author", clean_names(ld_name(author_ld[1]) or ""), "jsonld:author")
-    if last_p:
-        closing = _CLOSING_NAME.search("".join(last_p[-1].itertext()))
+    for para in reversed(last_p[-6:]):
+        closing = _CLOSING_NAME.search("".join(para.itertext()))
         if closing and closing["name"] not in _NOT_CLOSING_NAMES:
             fields.offer("author", clean_names(closing["name"]), "generic:closing-name")
     for name in ("editor", "source", "reprinted_from"):
@@ -340,7 +342,6 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
 
     # Dates: rule → visible info line → meta/JSON-LD → <time> → text.
     published: tuple[datetime, str, str] | None = None
-    raw_rule = _rule_text(rule, root, "date")
     if raw_rule:
         value = parse_date(raw_rule, reference=reference)
         if value is not None:

@@ -28,7 +28,8 @@ _FURNITURE = re.compile(
     r"^(?:分享到|分享至|分享：|打印|关闭窗口|关闭|【纠错】|纠错|扫一扫|返回顶部|返回首页|"
     r"版权所有|Copyright|©|\(c\)|免责声明|点击进入|字号[:：]|手机看|收藏|举报|"
     r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|原标题[:：]|"
-    r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫)",
+    r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫|您所在的位置|当前位置[:：]|"
+    r"您的位置[:：]|声明[:：]|特别声明|免责声明)",
     re.IGNORECASE,
 )
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
@@ -37,6 +38,7 @@ _SENTENCE = re.compile(r"[。！？!?]")
 # under it; a real first paragraph that merely names a 记者 is longer and keeps its place.
 _INFO_MAX = 80
 _HEAD_BLOCKS = 4
+_STORY_PARAGRAPH = 40
 _TAIL_BLOCKS = 6
 
 
@@ -68,9 +70,8 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     truncate_at: int | None = None
     sizes = [len(_norm(block_text(b))) for b in blocks]
     total_chars = sum(sizes) or 1
-    seen = 0
+    story_started = False
     for index, block in enumerate(blocks):
-        seen += sizes[index]
         if block.tag == "figure":
             continue
         text = block_text(block).strip()
@@ -79,10 +80,10 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             continue
         near_head = index < _HEAD_BLOCKS
         near_tail = index >= total - _TAIL_BLOCKS
-        # A "相关阅读" heading ends the story only once most of the text is behind us: near
-        # the top it is a sidebar the container happened to include.
+        # A "相关阅读" heading ends the story only once the story has begun (a paragraph of
+        # prose is behind us): above the story it is a sidebar the container happened to hold.
         if len(flat) <= 24 and _END_MARKERS.match(text):
-            if seen >= 0.5 * total_chars:
+            if story_started:
                 truncate_at = index
                 break
             tree.remove(block)
@@ -102,12 +103,14 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
                 result.info_lines.append(text)
                 tree.remove(block)
                 continue
-        if len(flat) <= _INFO_MAX and _FURNITURE.match(flat):
+        if len(flat) <= _INFO_MAX * 2 and _FURNITURE.match(flat):
             tree.remove(block)
             continue
         if block.tag in ("p", "ul", "ol", "h2", "h3", "h4") and _link_density(block, text) > 0.5:
             tree.remove(block)
             continue
+        if len(flat) >= _STORY_PARAGRAPH and _SENTENCE.search(text):
+            story_started = True
     if truncate_at is not None:
         for block in blocks[truncate_at:]:
             if block.getparent() is tree:
