@@ -39,6 +39,8 @@ _SENTENCE = re.compile(r"[。！？!?]")
 _INFO_MAX = 80
 _HEAD_BLOCKS = 4
 _STORY_PARAGRAPH = 40
+# Recommendation blurbs are one or two lines; a story paragraph after the marker is longer.
+_LONG_PARAGRAPH = 100
 _TAIL_BLOCKS = 6
 
 
@@ -81,9 +83,12 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
         near_head = index < _HEAD_BLOCKS
         near_tail = index >= total - _TAIL_BLOCKS
         # A "相关阅读" heading ends the story only once the story has begun (a paragraph of
-        # prose is behind us): above the story it is a sidebar the container happened to hold.
+        # prose is behind us) and what follows looks like blurbs rather than more story:
+        # above the story it is a sidebar the container happened to hold.
         if len(flat) <= 24 and _END_MARKERS.match(text):
-            if story_started:
+            before = sum(sizes[:index])
+            after = sizes[index + 1:]
+            if story_started and (before >= sum(after) or max(after, default=0) < _LONG_PARAGRAPH):
                 truncate_at = index
                 break
             tree.remove(block)
