@@ -26,7 +26,7 @@ from archiver.extract.byline import (
     parse_byline,
     take_tail_bylines,
 )
-from archiver.extract.clean import clean_html, finish, normalise_space
+from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
 from archiver.extract.content import SKIP, Analysis, analyse, drop_boilerplate
 from archiver.extract.dates import iter_dates, parse_date
 from archiver.extract.meta import PageMeta, ld_name, read_meta
@@ -51,6 +51,8 @@ _PUB_META = (
 _AUTHOR_META = ("article:author", "og:article:author", "author", "dc.creator", "byl",
                 "sailthru.author", "parsely-author", "article.author")
 _SOURCE_META = ("article:source", "source", "og:site_name_source", "mediaid", "og:source")
+# <meta name="author"> often names the site or the outlet, never a person's name.
+_OUTLET_LIKE = re.compile(r"(?:网|报|社|新闻|频道|中心|官方|传媒|集团|杂志|电视台|广播|平台|\.com|\.cn)$|^name$")
 _DATE_CLASS = re.compile(r"date|time|pub|info|source|meta|byline|author", re.I)
 # Parenthesised reporter's name closing a story, a Sina/Chinanews convention: "…(李楠)".
 _CLOSING_NAME = re.compile(r"[（(]\s*(?P<name>[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})?)\s*[）)]\s*$")
@@ -247,8 +249,10 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         if url and not url.startswith("http"):
             url = None
     rule = default_rulebook().for_url(url)
-    # Read before pruning: some sites keep the only exact time in a script ("var ct = …").
-    raw_rule = _rule_text(rule, root, "date")
+    # Read before pruning and dropping: some sites keep the only exact time in a script
+    # ("var ct = …"), and the 责任编辑 line is often one of the nodes a rule drops.
+    rule_raw = {name: _rule_text(rule, root, name) for name in ("date", "author", "editor", "source")}
+    raw_rule = rule_raw["date"]
     _prune(root)
     fields = _Fields()
     rule_tag = f"rule:{rule.slug}" if rule else ""
@@ -292,6 +296,9 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     first_text = next(("".join(b.itertext()) for b in tree if b.tag == "p"), "")
     last_p = [b for b in tree if b.tag == "p"]
     body = finish(tree)
+    # Captions stay with their images (and in body_html), not in the running text.
+    text = "\n\n".join(t for t in (block_text(b).strip() for b in tree if b.tag != "figure") if t)
+    body = Body(html=body.html, text=text, images=body.images)
     reason = gate.body_reason(body.text, link_ratio=link_ratio)
     if reason:
         raise NotAnArticle(f"not an article: {reason}")
@@ -301,7 +308,7 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     if rule is not None:
         for name, cleaner in (("author", clean_names), ("editor", clean_editor),
                               ("source", clean_outlet)):
-            raw = _rule_text(rule, root, name)
+            raw = rule_raw[name]
             if raw:
                 labelled = getattr(parse_byline(raw), name)
                 fields.offer(name, labelled or cleaner(raw), rule_tag)
@@ -316,7 +323,8 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         fields.offer(name, getattr(tidied.byline, name), "generic:body-info")
     fields.offer("author", dateline_author(first_text), "generic:dateline")
     author_meta = meta.first(*_AUTHOR_META)
-    if author_meta:
+    if author_meta and not _OUTLET_LIKE.search(author_meta[1]) and (
+            rule is None or author_meta[1] != rule.name):
         fields.offer("author", clean_names(author_meta[1]), f"meta:{author_meta[0]}")
     author_ld = meta.ld("author")
     if author_ld:

@@ -29,7 +29,7 @@ _FURNITURE = re.compile(
     r"版权所有|Copyright|©|\(c\)|免责声明|点击进入|字号[:：]|手机看|收藏|举报|"
     r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|原标题[:：]|"
     r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫|您所在的位置|当前位置[:：]|"
-    r"您的位置[:：]|声明[:：]|特别声明|免责声明)",
+    r"您的位置[:：]|声明[:：]|特别声明|免责声明|返回.{0,8}首页|.{0,30}(?:请下载|下载.{0,10}(?:APP|客户端)))",
     re.IGNORECASE,
 )
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
@@ -63,6 +63,24 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# Why 30: captions under news photos are a short noun phrase; a line of story is longer or
+# ends a sentence.
+_CAPTION_MAX = 30
+
+
+def _caption_after_image(blocks: list[etree._Element], index: int) -> bool:
+    """A short unpunctuated line right under an uncaptioned image is its caption."""
+    if index == 0 or blocks[index].tag != "p":
+        return False
+    figure = blocks[index - 1]
+    if figure.tag != "figure" or figure.find("figcaption") is not None:
+        return False
+    if figure.getparent() is None:
+        return False
+    text = block_text(blocks[index]).strip()
+    return 0 < len(text) <= _CAPTION_MAX and not re.search(r"[。！？!?；;，,]", text)
+
+
 def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     """Remove furniture, title repeats and byline lines from ``tree`` (in place)."""
     result = Tidied()
@@ -75,6 +93,11 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     story_started = False
     for index, block in enumerate(blocks):
         if block.tag == "figure":
+            continue
+        if _caption_after_image(blocks, index):
+            figure = blocks[index - 1]
+            etree.SubElement(figure, "figcaption").text = block_text(block).strip()
+            tree.remove(block)
             continue
         text = block_text(block).strip()
         flat = _norm(text)
@@ -108,7 +131,7 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
                 result.info_lines.append(text)
                 tree.remove(block)
                 continue
-        if len(flat) <= _INFO_MAX * 2 and _FURNITURE.match(flat):
+        if len(flat) <= _INFO_MAX * 2 and _FURNITURE.match(flat.lstrip("（(【[")):
             tree.remove(block)
             continue
         if block.tag in ("p", "ul", "ol", "h2", "h3", "h4") and _link_density(block, text) > 0.5:
