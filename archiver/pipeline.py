@@ -168,6 +168,12 @@ def import_paths(
                 except ArchiverError as exc:
                     report(ImportResult(where, "failed", message=f"{where}: {exc}"))
                     continue
+                except Exception as exc:  # a parser bug must not stop a batch of thousands
+                    log.debug("cannot parse %s", where, exc_info=True)
+                    report(ImportResult(
+                        where, "failed",
+                        message=f"{where}: cannot parse ({type(exc).__name__}: {exc})"))
+                    continue
                 batch.append(_Pending(item, article, decoded, where))
                 if len(batch) >= batch_size:
                     flush()

@@ -46,7 +46,13 @@ _PLACEHOLDER = re.compile(
     r"/(loading|lazy|grey|gray|pixel)\.(gif|png|svg)",
     re.IGNORECASE,
 )
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters, and control characters XML (hence lxml) cannot hold.
+_ZERO_WIDTH = dict.fromkeys(
+    [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe\uffff"),
+     *range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F],
+    None,
+)
+_CONTROLS = {k: v for k, v in _ZERO_WIDTH.items() if k < 0x80 or k >= 0xFFFE}
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 _CAPTION_CLASS = re.compile(r"caption|decsimg|img_?desc|pic_?desc|imgtxt|img-title|pictext|"
                             r"image-caption|figcaption|desc", re.IGNORECASE)
@@ -70,9 +76,14 @@ def normalise_space(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_ZERO_WIDTH))
 
 
+def strip_controls(text: str) -> str:
+    """Remove control characters that no HTML/XML tree can hold (keeps tab and newlines)."""
+    return text.translate(_CONTROLS)
+
+
 def parse_fragment(html: str) -> etree._Element:
     """Parse possibly broken HTML into a ``div`` element, keeping text with literal ``<``."""
-    html = _STRAY_LT.sub("&lt;", html)
+    html = _STRAY_LT.sub("&lt;", strip_controls(html))
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
