@@ -100,3 +100,29 @@ def take_tail_bylines(root: etree._Element, *, max_blocks: int = 3) -> TailBylin
         reprinted_from=found.get("reprinted_from"),
         source=found.get("source"),
     )
+
+
+def take_tail_bylines_from_paragraphs(paragraphs: list[str], *, max_blocks: int = 3) -> tuple[
+    list[str], TailByline
+]:
+    """The same as :func:`take_tail_bylines` for plain-text paragraphs."""
+    paragraphs = list(paragraphs)
+    found: dict[str, str] = {}
+    for _ in range(max_blocks * 2):
+        if not paragraphs:
+            break
+        hit = _match_tail(paragraphs[-1].rstrip())
+        if not hit:
+            break
+        field, value, start = hit
+        found.setdefault(field, value)
+        remainder = paragraphs[-1][:start].rstrip()
+        if remainder:
+            paragraphs[-1] = remainder
+        else:
+            paragraphs.pop()
+    return paragraphs, TailByline(
+        editor=found.get("editor"),
+        reprinted_from=found.get("reprinted_from"),
+        source=found.get("source"),
+    )
