@@ -49,7 +49,9 @@ _PLACEHOLDER = re.compile(
 # Invisible characters, and control characters XML (hence lxml) cannot hold. A regex is several
 # times faster than str.translate with a dict on long texts.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u200b-\u200d\u2060\ufeff\u00ad]"
+)
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 _CAPTION_CLASS = re.compile(r"caption|decsimg|img_?desc|pic_?desc|imgtxt|img-title|pictext|"
                             r"image-caption|figcaption|desc", re.IGNORECASE)
