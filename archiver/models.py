@@ -11,17 +11,16 @@ from typing import Any
 # Kinds of raw input a capture can hold.
 KIND_WEB = "web"
 KIND_FEED_ITEM = "feed-item"
-KIND_HEXO = "hexo"
-KIND_MARKDOWN = "markdown"
+KIND_POST = "post"  # Hexo / Markdown file with front matter
 KIND_JSONL = "jsonl"
-CAPTURE_KINDS = (KIND_WEB, KIND_FEED_ITEM, KIND_HEXO, KIND_MARKDOWN, KIND_JSONL)
+CAPTURE_KINDS = (KIND_WEB, KIND_FEED_ITEM, KIND_POST, KIND_JSONL)
 
 
 @dataclass(frozen=True, slots=True)
 class Capture:
     """One raw input exactly as received; the source of truth everything else derives from."""
 
-    kind: str
+    kind: str  # one of CAPTURE_KINDS
     body: bytes
     fetched_at: datetime  # aware, UTC
     url: str | None = None  # as given by the user / input
@@ -90,7 +89,8 @@ def count_words(text: str) -> int:
     >>> count_words("比特币 price 2021")
     5
     """
-    return len(_CJK.findall(text)) + len(_WORD.findall(text))
+    rest, cjk = _CJK.subn("", text)  # subn counts without building a list
+    return cjk + _WORD.subn("", rest)[1]
 
 
 @dataclass(frozen=True, slots=True)

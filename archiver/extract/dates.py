@@ -45,6 +45,7 @@ _DAYWORD = re.compile(
     r"(?P<word>今天|昨天|前天|刚刚|周[一二三四五六日天]|星期[一二三四五六日天])"
     r"(?:\s*(?P<H>\d{1,2})[:：](?P<M>\d\d))?"
 )
+_RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d|\d\d:\d\d(:\d\d)?\s+(GMT|[+-]\d{4})$")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
@@ -190,9 +191,7 @@ def parse_date(raw: str | None, *, reference: datetime | None = None) -> datetim
     text = raw.strip()
     if not text:
         return None
-    if re.match(r"^[A-Za-z]{3},?\s+\d", text) or re.search(
-        r"\d\d:\d\d(:\d\d)?\s+(GMT|[+-]\d{4})$", text
-    ):
+    if _RFC2822.search(text):
         try:
             value = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
