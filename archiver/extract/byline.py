@@ -232,6 +232,8 @@ def clean_names(raw: str) -> str | None:
     names: list[str] = []
     for part in _SPLIT_NAMES.split(raw):
         part = _ROLE_PREFIX.sub("", part.strip(" ·:：()（）")).strip()
+        if names and part.endswith(("报道", "电")) and len(part) > 2:
+            continue  # "张三 山东冠县报道": the place the report was filed from
         part = _NAME_SUFFIX.sub("", part).strip()
         if not part or part in _NOT_NAMES:
             continue
@@ -326,6 +328,8 @@ def dateline_author(text: str) -> str | None:
     if match:
         names = []
         for chunk in re.split(r"(?=记者|通讯员|实习生)", match["inner"]):
+            if not re.match(r"记者|通讯员|实习生", chunk):
+                continue  # the outlet before the role ("总台记者")
             chunk = re.sub(r"^(?:记者|通讯员|实习生)", "", chunk).strip()
             if chunk:
                 cleaned = clean_names(chunk)

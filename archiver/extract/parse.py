@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -389,7 +390,12 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     if lead_image is None:
         og_image = meta.first("og:image", "twitter:image")
         if og_image:
-            fields.offer("lead_image", og_image[1], f"meta:{og_image[0]}")
+            image = og_image[1]
+            if image.startswith("//"):
+                image = "https:" + image
+            elif url:
+                image = urljoin(url, image)
+            fields.offer("lead_image", image, f"meta:{og_image[0]}")
     else:
         fields.offer("lead_image", lead_image, fields.provenance["text"])
     site = rule.name if rule is not None else site_of(url)
