@@ -243,3 +243,35 @@ def _remove_keep_tail(el: etree._Element) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(el)
+
+
+def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:
+    """The run of ``best``'s siblings that belong to the story with it.
+
+    Story paragraphs often sit directly in a layout container that also holds the sidebar
+    (blogs, 2005 portals), so no single element holds the story without the menus. Among the
+    parent's children, the contiguous run around ``best`` with the largest total score (a
+    maximum subarray forced to contain ``best``) is the story: a sibling joins only when it and
+    everything between it and ``best`` add more prose than furniture.
+    """
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    children = [c for c in parent if isinstance(c.tag, str)]
+    scores = [
+        analysis.good.get(c, 0.0) - BAD_WEIGHT * analysis.bad.get(c, 0.0) for c in children
+    ]
+    index = next(i for i, c in enumerate(children) if c is best)
+    start = end = index
+    # Extend left and right independently: the best prefix sums on either side.
+    total, best_total = 0.0, 0.0
+    for i in range(index - 1, -1, -1):
+        total += scores[i]
+        if total > best_total:
+            best_total, start = total, i
+    total, best_total = 0.0, 0.0
+    for i in range(index + 1, len(children)):
+        total += scores[i]
+        if total > best_total:
+            best_total, end = total, i
+    return children[start:end + 1]

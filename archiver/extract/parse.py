@@ -8,6 +8,7 @@ records which producer gave each field in ``provenance``.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +29,7 @@ from archiver.extract.byline import (
     take_tail_bylines,
 )
 from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
-from archiver.extract.content import SKIP, Analysis, analyse, drop_boilerplate
+from archiver.extract.content import SKIP, Analysis, analyse, drop_boilerplate, gather
 from archiver.extract.dates import iter_dates, parse_date
 from archiver.extract.meta import PageMeta, ld_name, read_meta
 from archiver.extract.rules import Rule, default_rulebook
@@ -184,10 +185,10 @@ def _find_title(root: etree._Element, meta: PageMeta) -> tuple[str | None, etree
 # -- bylines and dates near the headline ------------------------------------------------------
 
 def _zones(analysis: Analysis, title_el: etree._Element | None,
-           body_el: etree._Element | None) -> tuple[list[str], list[str]]:
+           run: list[etree._Element]) -> tuple[list[str], list[str]]:
     """Short text lines just before the body (after the headline) and just after it."""
     blocks = [b for b in analysis.blocks if b.chars]
-    inside = set(body_el.iter()) if body_el is not None else set()
+    inside = {el for top in run for el in top.iter()}
     first = next((i for i, b in enumerate(blocks) if b.el in inside), None)
     if first is None:
         return [], []
@@ -282,15 +283,24 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         if hits and len(_text(hits[0])) >= gate.MIN_BODY_CHARS:
             body_el = hits[0]
             fields.provenance["text"] = rule_tag
-    if body_el is None:
-        body_el = analysis.best
+    run: list[etree._Element] = [body_el] if body_el is not None else []
+    if body_el is None and analysis.best is not None:
+        run = gather(analysis, analysis.best)
+        body_el = run[0]
         fields.provenance["text"] = "generic"
     if body_el is None:
         raise NotAnArticle("not an article: no article body found")
-    head_lines, tail_lines = _zones(analysis, title_el, body_el)
-    link_ratio = (analysis.bad.get(body_el, 0.0) /
-                  max(1.0, analysis.good.get(body_el, 0.0) + analysis.bad.get(body_el, 0.0)))
-    drop_boilerplate(body_el, analysis)
+    head_lines, tail_lines = _zones(analysis, title_el, run)
+    good = sum(analysis.good.get(el, 0.0) for el in run)
+    bad = sum(analysis.bad.get(el, 0.0) for el in run)
+    link_ratio = bad / max(1.0, good + bad)
+    for el in run:
+        drop_boilerplate(el, analysis)
+    if len(run) > 1:
+        # The story is spread over siblings: read copies of them as one container.
+        body_el = lxml.html.Element("div")
+        for el in run:
+            body_el.append(copy.deepcopy(el))
     tree, _images = clean_html(body_el, base_url=url)
     tidied = tidy(tree, title=fields.values.get("title"))  # type: ignore[arg-type]
     tail = take_tail_bylines(tree)
