@@ -48,6 +48,8 @@ PUNCT = frozenset("，。！？；：、,.;:!?…“”「」")
 # lists next to the story never pay for themselves, yet a short "来源：<a>新华网</a>" inside the
 # story does not push the choice down to a single paragraph.
 BAD_WEIGHT = 1.5
+# How many of the best single candidates get their sibling runs compared.
+TOP_CANDIDATES = 15
 # Short unpunctuated blocks (labels, dates, menu items) count half as bad.
 LABEL_MAX = 30
 
@@ -64,6 +66,11 @@ _CONTENTISH = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
+# Blocks whose text announces page furniture: copyright and disclaimer notices.
+_BOILER_TEXT = re.compile(
+    r"^.{0,12}(?:版权|著作权|免责|传输内容|法律)声明|^.{0,20}版权所有|^(?:Copyright|©|\(c\)\s*\d{4})",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -91,6 +98,10 @@ class Analysis:
     boilerplate: set[etree._Element] = field(default_factory=set)
     best: etree._Element | None = None
     best_score: float = 0.0
+    ranked: list[tuple[float, etree._Element]] = field(default_factory=list)
+
+    def score(self, el: etree._Element) -> float:
+        return self.good.get(el, 0.0) - BAD_WEIGHT * self.bad.get(el, 0.0)
 
 
 def _tag(el: etree._Element) -> str:
@@ -143,7 +154,7 @@ class _Walker:
         own.text = _SPACE.sub(" ", "".join(parts)).strip()
         good = bad = 0.0
         if own.chars:
-            if own.link_density > 0.5:
+            if own.link_density > 0.5 or _BOILER_TEXT.match(own.text):
                 bad = own.chars
             elif own.punct == 0 and own.chars < LABEL_MAX:
                 bad = 0.5 * (own.chars - own.link_chars) + own.link_chars
@@ -215,15 +226,30 @@ def analyse(root: etree._Element) -> Analysis:
               if raw_good[el] <= BOILERPLATE_MAX_SHARE * page_good}
     analysis = Analysis(blocks=walker.blocks, boilerplate=boiler)
     walker.totals(root, boiler, analysis.good, analysis.bad)
-    best, best_score = None, 0.0
-    for el, good in analysis.good.items():
-        if _tag(el) not in CONTAINERS:
-            continue
-        score = good - BAD_WEIGHT * analysis.bad[el]
-        if score > best_score:
-            best, best_score = el, score
-    analysis.best, analysis.best_score = best, best_score
+    ranked = [
+        (good - BAD_WEIGHT * analysis.bad[el], el)
+        for el, good in analysis.good.items()
+        if _tag(el) in CONTAINERS and good > 0
+    ]
+    ranked.sort(key=lambda pair: -pair[0])
+    analysis.ranked = [pair for pair in ranked[:TOP_CANDIDATES] if pair[0] > 0]
+    if analysis.ranked:
+        analysis.best_score, analysis.best = analysis.ranked[0]
     return analysis
+
+
+def choose_run(analysis: Analysis) -> list[etree._Element]:
+    """The story: among the best candidates, the sibling run (see :func:`gather`) that scores
+    highest. A story told in many short ``<p>``s loose in a layout cell beats a single long
+    block such as a copyright notice, which no single paragraph of the story would."""
+    best_run: list[etree._Element] = []
+    best_total = 0.0
+    for _, el in analysis.ranked:
+        run = gather(analysis, el)
+        total = sum(analysis.score(c) for c in run)
+        if total > best_total + 1e-9:
+            best_run, best_total = run, total
+    return best_run
 
 
 def drop_boilerplate(el: etree._Element, analysis: Analysis) -> None:

@@ -29,7 +29,7 @@ from archiver.extract.byline import (
     take_tail_bylines,
 )
 from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
-from archiver.extract.content import SKIP, Analysis, analyse, drop_boilerplate, gather
+from archiver.extract.content import SKIP, Analysis, analyse, choose_run, drop_boilerplate
 from archiver.extract.dates import iter_dates, parse_date
 from archiver.extract.meta import PageMeta, ld_name, read_meta
 from archiver.extract.rules import Rule, default_rulebook
@@ -285,7 +285,7 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
             fields.provenance["text"] = rule_tag
     run: list[etree._Element] = [body_el] if body_el is not None else []
     if body_el is None and analysis.best is not None:
-        run = gather(analysis, analysis.best)
+        run = choose_run(analysis)
         body_el = run[0]
         fields.provenance["text"] = "generic"
     if body_el is None:
