@@ -184,7 +184,7 @@ def _find_title(root: etree._Element, meta: PageMeta) -> tuple[str | None, etree
 
 # -- bylines and dates near the headline ------------------------------------------------------
 
-def _zones(analysis: Analysis, title_el: etree._Element | None,
+def _zones(analysis: Analysis, title_el: etree._Element | None, title: str | None,
            run: list[etree._Element]) -> tuple[list[str], list[str]]:
     """Short text lines just before the body (after the headline) and just after it."""
     blocks = [b for b in analysis.blocks if b.chars]
@@ -193,12 +193,15 @@ def _zones(analysis: Analysis, title_el: etree._Element | None,
     if first is None:
         return [], []
     last = max(i for i, b in enumerate(blocks) if b.el in inside)
-    start = 0
-    if title_el is not None:
-        for i, b in enumerate(blocks[:first]):
-            if b.el is title_el:
-                start = i + 1
-    start = max(start, first - 12)
+    start = None
+    title_key = re.sub(r"\s+", "", title or "")
+    for i, b in enumerate(blocks[:first]):
+        if (title_el is not None and b.el is title_el) or (
+                title_el is None and title_key and re.sub(r"\s+", "", b.text) == title_key):
+            start = i + 1
+    # Without a headline to start from, only the lines just above the story count.
+    start = first - 12 if start is None else max(start, first - 40)
+    start = max(start, 0)
     head = [b.text for b in blocks[start:first] if len(b.text) <= 160]
     tail = [b.text for b in blocks[last + 1:last + 10] if len(b.text) <= 160]
     return head, tail
@@ -290,7 +293,7 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         fields.provenance["text"] = "generic"
     if body_el is None:
         raise NotAnArticle("not an article: no article body found")
-    head_lines, tail_lines = _zones(analysis, title_el, run)
+    head_lines, tail_lines = _zones(analysis, title_el, fields.values.get("title"), run)  # type: ignore[arg-type]
     good = sum(analysis.good.get(el, 0.0) for el in run)
     bad = sum(analysis.bad.get(el, 0.0) for el in run)
     link_ratio = bad / max(1.0, good + bad)
