@@ -55,6 +55,9 @@ _AUTHOR_META = ("article:author", "og:article:author", "author", "dc.creator", "
 _SOURCE_META = ("article:source", "source", "og:site_name_source", "mediaid", "og:source")
 # <meta name="author"> often names the site or the outlet, never a person's name.
 _OUTLET_LIKE = re.compile(r"(?:网|报|社|新闻|频道|中心|官方|传媒|集团|杂志|电视台|广播|平台|\.com|\.cn)$|^name$")
+_PUBLISH_LABEL = re.compile(r"发表于|发布于|发表时间|发布时间|发布日期|发稿时间|时间[:：]|日期[:：]|"
+                            r"Published|Posted", re.I)
+_OTHER_DATE = re.compile(r"建立于|注册|加入于?|截止|更新于|修改于|最后更新|到期|有效期|出生|生于|Updated", re.I)
 _DATE_CLASS = re.compile(r"date|time|pub|info|source|meta|byline|author", re.I)
 # Parenthesised reporter's name closing a story, a Sina/Chinanews convention: "…(李楠)".
 _CLOSING_NAME = re.compile(r"[（(]\s*(?P<name>[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})?)\s*[）)]\s*$")
@@ -217,12 +220,21 @@ def _date_from_elements(root: etree._Element, reference: datetime) -> tuple[date
 
 
 def _first_date(lines: list[str], reference: datetime, *, exact_only: bool) -> tuple[datetime, str] | None:
+    """The publication date among ``lines``: the first one labelled as such (发表于, 发布时间 …),
+    else the first one not labelled as something else (建立于, 更新于 …)."""
+    fallback: tuple[datetime, str] | None = None
     for line in lines:
         for found in iter_dates(line, reference=reference):
             if exact_only and not found.exact:
                 continue
-            return found.value, found.raw
-    return None
+            before = line[max(0, found.start - 8):found.start]
+            if _OTHER_DATE.search(before):
+                continue
+            if _PUBLISH_LABEL.search(before):
+                return found.value, found.raw
+            if fallback is None:
+                fallback = (found.value, found.raw)
+    return fallback
 
 
 def _lang(root: etree._Element, text: str) -> str | None:
