@@ -91,7 +91,7 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     sizes = [len(_norm(block_text(b))) for b in blocks]
     total_chars = sum(sizes) or 1
     story_started = False
-    seen_texts: set[str] = set()
+    seen_text = ""
     for index, block in enumerate(blocks):
         if block.tag == "figure":
             continue
@@ -105,11 +105,12 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
         if not flat:
             continue
         if len(flat) >= 20:
-            # Pages that print the story twice (a hidden copy for sharing or printing).
-            if flat in seen_texts:
+            # Pages that print the story twice (a hidden copy for mobile, sharing or printing),
+            # sometimes with the paragraphs joined differently: text already seen goes.
+            if flat in seen_text:
                 tree.remove(block)
                 continue
-            seen_texts.add(flat)
+        seen_text += flat
         near_head = index < _HEAD_BLOCKS
         near_tail = index >= total - _TAIL_BLOCKS
         # A "相关阅读" heading ends the story only once the story has begun (a paragraph of
