@@ -134,6 +134,14 @@ def is_boilerplate(el: etree._Element) -> bool:
 BOILERPLATE_MAX_SHARE = 0.4
 
 
+_COMMENTS = re.compile(r"comment|reply|replies|discuss|pinglun", re.IGNORECASE)
+
+
+def _is_comments(el: etree._Element) -> bool:
+    """Comment threads can outweigh the story they follow; their class still says what they are."""
+    return bool(_COMMENTS.search((el.get("class") or "") + " " + (el.get("id") or "")))
+
+
 class _Walker:
     """One pass over the tree: every block's own measures, and the block tree above them."""
 
@@ -223,7 +231,7 @@ def analyse(root: etree._Element) -> Analysis:
     raw_bad: dict = {}
     page_good, _ = walker.totals(root, None, raw_good, raw_bad)
     boiler = {el for el in walker.flagged
-              if raw_good[el] <= BOILERPLATE_MAX_SHARE * page_good}
+              if raw_good[el] <= BOILERPLATE_MAX_SHARE * page_good or _is_comments(el)}
     analysis = Analysis(blocks=walker.blocks, boilerplate=boiler)
     walker.totals(root, boiler, analysis.good, analysis.bad)
     ranked = [
@@ -281,7 +289,8 @@ def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:
     everything between it and ``best`` add more prose than furniture.
     """
     parent = best.getparent()
-    if parent is None:
+    if parent is None or any(_tag(c) in BLOCK and _tag(c) != "br" for c in best):
+        # A container already holds its paragraphs; its siblings are other things.
         return [best]
     children = [c for c in parent if isinstance(c.tag, str)]
     scores = [
