@@ -19,7 +19,7 @@ from archiver.extract.clean import block_text
 _END_MARKERS = re.compile(
     r"^[【\[「]?\s*(?:相关阅读|推荐阅读|热门推荐|相关新闻|相关报道|延伸阅读|猜你喜欢|更多精彩|热点推荐|"
     r"相关文章|大家都在看|精彩推荐|热门文章|往期回顾|往期推荐|点击排行|最新文章|今日推荐|"
-    r"为您推荐|热门阅读|相关推荐|网友评论|我要评论|发表评论|文章评论|热门评论|最新评论|"
+    r"为[您你]推荐|热门阅读|相关推荐|推荐文章|编辑推荐|猜你爱看|看了又看|相关专题|热门新闻|精彩图集|网友评论|我要评论|发表评论|文章评论|热门评论|最新评论|"
     r"Related (?:articles|stories|posts)|Read more|More from)\s*[】\]」:：]?\s*$",
     re.IGNORECASE,
 )
@@ -41,6 +41,7 @@ _HEAD_BLOCKS = 4
 _STORY_PARAGRAPH = 40
 # Recommendation blurbs are one or two lines; a story paragraph after the marker is longer.
 _LONG_PARAGRAPH = 100
+_BLURB_MEAN = 60
 _TAIL_BLOCKS = 6
 
 
@@ -119,7 +120,10 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
         if len(flat) <= 24 and _END_MARKERS.match(text):
             before = sum(sizes[:index])
             after = sizes[index + 1:]
-            if story_started and (before >= sum(after) or max(after, default=0) < _LONG_PARAGRAPH):
+            lengths = [n for n in after if n]
+            blurbs = not lengths or (max(lengths) < _LONG_PARAGRAPH
+                                     or sum(lengths) / len(lengths) < _BLURB_MEAN)
+            if story_started and (before >= sum(after) or blurbs):
                 truncate_at = index
                 break
             tree.remove(block)
