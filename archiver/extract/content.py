@@ -21,6 +21,7 @@ the choice up to a wider ancestor.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -66,6 +67,8 @@ _CONTENTISH = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
+_SPACE_CHARS = re.compile(r"\s")
+_PUNCT_CHARS = re.compile("[" + re.escape("".join(sorted(PUNCT))) + "]")
 # Blocks whose text announces page furniture: copyright and disclaimer notices.
 _BOILER_TEXT = re.compile(
     r"^.{0,12}(?:版权|著作权|免责|传输内容|法律)声明|^.{0,20}版权所有|^(?:Copyright|©|\(c\)\s*\d{4})",
@@ -105,7 +108,7 @@ class Analysis:
 
 
 def _tag(el: etree._Element) -> str:
-    return el.tag.lower() if isinstance(el.tag, str) else ""
+    return el.tag if isinstance(el.tag, str) else ""  # lxml.html lower-cases tag names
 
 
 def is_boilerplate(el: etree._Element) -> bool:
@@ -116,7 +119,16 @@ def is_boilerplate(el: etree._Element) -> bool:
     if tag in ("html", "body", "article", "main"):
         # Page-level elements carry state flags ("one-sidebar", "ads-enabled"), not roles.
         return False
-    names = ((el.get("class") or "") + " " + (el.get("id") or "")).split()
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return False
+    return _names_say_boilerplate((cls or "") + " " + (ident or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_say_boilerplate(joined: str) -> bool:
+    # Cached: portals repeat the same few class strings thousands of times a page.
+    names = joined.split()
     if not names or len(names) > 6:
         return False
     hit = False
@@ -194,14 +206,13 @@ class _Walker:
         if not text:
             return
         parts.append(text)
-        stripped = _SPACE.sub("", text)
-        n = len(stripped)
-        if not n:
+        n = len(text) - len(_SPACE_CHARS.findall(text))
+        if n <= 0:
             return
         own.chars += n
         if in_link:
             own.link_chars += n
-        own.punct += sum(1 for ch in stripped if ch in PUNCT)
+        own.punct += len(_PUNCT_CHARS.findall(text))
 
     def totals(self, el: etree._Element, boiler: set[etree._Element] | None,
                good: dict, bad: dict) -> tuple[float, float]:

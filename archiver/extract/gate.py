@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import re
 
-# Signatures of WAF / bot-challenge pages. Each is specific enough to never occur in an article
-# page's markup (they are script variables and challenge-form markers, not prose).
-_CHALLENGES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"window\.captcha\b|safeline|SafeLineChallenge|/\.safeline/", re.I),
+# Signatures of WAF / bot-challenge pages, looked for in the lower-cased page. Each is specific
+# enough to never occur in an article page's markup (script variables, challenge-form markers).
+_CHALLENGES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("window.captcha", "safelinechallenge", "/.safeline/", "safeline"),
      "a Chaitin SafeLine captcha page"),
-    (re.compile(r"cf[-_]chl[-_]|challenge-platform|cf-browser-verification|"
-                r"<title>\s*Just a moment\.\.\.\s*</title>", re.I),
-     "a Cloudflare challenge page"),
-    (re.compile(r"Checking (?:if the site connection is secure|your browser before accessing)",
-                re.I), "a browser-check challenge page"),
-    (re.compile(r"<title>[^<]{0,40}(?:安全验证|人机验证|访问验证|验证码)[^<]{0,40}</title>"),
-     "a captcha page"),
+    (("cf-chl-", "cf_chl_", "challenge-platform", "cf-browser-verification",
+      "<title>just a moment...</title>"), "a Cloudflare challenge page"),
+    (("checking if the site connection is secure", "checking your browser before accessing"),
+     "a browser-check challenge page"),
 )
+_CAPTCHA_TITLE = re.compile(r"安全验证|人机验证|访问验证|验证码")
 # Placeholders left where an article used to be. They only count on short pages: an article
 # may well quote "该内容已被发布者删除".
 _PLACEHOLDERS = re.compile(
@@ -40,17 +38,23 @@ _SHORT_PAGE = 400
 def page_reason(html: str) -> str | None:
     """Why ``html`` is not an article page (challenge, captcha, deleted placeholder), or None."""
     head = html[:200_000]
-    for pattern, reason in _CHALLENGES:
-        if pattern.search(head):
+    low = head.lower()
+    for needles, reason in _CHALLENGES:
+        if any(needle in low for needle in needles):
             return reason
     title = _TITLE.search(head)
-    if title and re.search(r"^\s*(?:404|403|页面不存在|404 Not Found|出错了|错误)", title.group(1)):
-        return f"an error page (title {title.group(1).strip()[:40]!r})"
-    visible = re.sub(r"\s+", "", _TAGS.sub(" ", head))
-    if len(visible) < _SHORT_PAGE:
-        match = _PLACEHOLDERS.search(visible)
-        if match:
-            return f"a placeholder page ({match.group()})"
+    title_text = title.group(1).strip() if title else ""
+    if _CAPTCHA_TITLE.search(title_text) and len(title_text) <= 40:
+        return "a captcha page"
+    if re.search(r"^(?:404|403|页面不存在|404 Not Found|出错了|错误)", title_text):
+        return f"an error page (title {title_text[:40]!r})"
+    # Placeholder phrases are rare in markup: measure the visible text only when one is there.
+    if _PLACEHOLDERS.search(head):
+        visible = re.sub(r"\s+", "", _TAGS.sub(" ", head))
+        if len(visible) < _SHORT_PAGE:
+            match = _PLACEHOLDERS.search(visible)
+            if match:
+                return f"a placeholder page ({match.group()})"
     return None
 
 
