@@ -178,7 +178,7 @@ _LABEL_FIELD = dict(_LABELS)
 # Words that end a value: the next info item, dates, page furniture.
 _STOP = re.compile(
     r"\s{2,}|[\u3000|｜【】\[\]<>]|\d{4}[-年/.]\d|\d{1,2}:\d\d|发布时间|发布于|发表于|时间[:：]|"
-    r"字号|分享|打印|评论|阅读[:：\d]|浏览|点击|举报|关注|收藏|原标题|$"
+    r"字号|分享|打印|评论|阅读[:：\d]|浏览|点击|举报|关注|收藏|原标题|出自|发表于|发布于|$"
 )
 _NAME_TOKEN = re.compile(r"^(?:[\u3400-\u9fff·•]{2,5}|[A-Za-z][A-Za-z0-9_.\-]{1,30})$")
 # Prefixes of a reporter's title that are not part of the name.
@@ -342,3 +342,23 @@ def dateline_author(text: str) -> str | None:
         if match:
             return clean_names(match["names"])
     return None
+
+
+_POSTED_BY = re.compile(
+    r"(?:本[贴帖文]由|由)\s*(?P<a>[^\s，。:：]{2,20}?)\s*于\s*(?:19|20)\d\d|"
+    r"(?:^|[\s\]】|｜])(?P<b>[^\s，。:：\[\]【】]{2,20})\s+(?:发表于|发布于|发表时间[:：]?)\s*(?:19|20)\d\d"
+)
+
+
+def posted_by(line: str) -> str | None:
+    """The poster named in forum and blog lines: "本贴由 大卫 于2005年…", "ggjjzhzz 发表于 2005-…".
+
+    >>> posted_by("本贴由 大卫 于2005年8月12日16:12:21")
+    '大卫'
+    >>> posted_by("[湖湘文化] 陈天华《警世钟》 ggjjzhzz 发表于 2005-9-15 11:46:00")
+    'ggjjzhzz'
+    """
+    match = _POSTED_BY.search(line)
+    if not match:
+        return None
+    return clean_names(match["a"] or match["b"])

@@ -26,6 +26,7 @@ from archiver.extract.byline import (
     clean_outlet,
     dateline_author,
     parse_byline,
+    posted_by,
     take_tail_bylines,
 )
 from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
@@ -348,6 +349,12 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         fields.offer(name, getattr(head_byline, name), "generic:info")
         fields.offer(name, getattr(tidied.byline, name), "generic:body-info")
     fields.offer("author", dateline_author(first_text), "generic:dateline")
+    for para in reversed(last_p[-6:]):
+        closing = _CLOSING_NAME.search("".join(para.itertext()))
+        if closing and closing["name"] not in _NOT_CLOSING_NAMES:
+            fields.offer("author", clean_names(closing["name"]), "generic:closing-name")
+    for line in head_lines + tail_lines:
+        fields.offer("author", posted_by(line), "generic:posted-by")
     author_meta = meta.first(*_AUTHOR_META)
     if author_meta and not _OUTLET_LIKE.search(author_meta[1]) and (
             rule is None or author_meta[1] != rule.name):
@@ -355,10 +362,6 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     author_ld = meta.ld("author")
     if author_ld:
         fields.offer("author", clean_names(ld_name(author_ld[1]) or ""), "jsonld:author")
-    for para in reversed(last_p[-6:]):
-        closing = _CLOSING_NAME.search("".join(para.itertext()))
-        if closing and closing["name"] not in _NOT_CLOSING_NAMES:
-            fields.offer("author", clean_names(closing["name"]), "generic:closing-name")
     for name in ("editor", "source", "reprinted_from"):
         fields.offer(name, getattr(tail, name), "generic:tail")
         fields.offer(name, getattr(tail_byline, name), "generic:after-body")
