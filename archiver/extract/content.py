@@ -59,7 +59,7 @@ _BOILERPLATE = re.compile(
     r"sidebar|side-?bar|(?<![a-z])aside|related|recommend|(?<![a-z])hot|rank|advert|"
     r"(?<![a-z])ads?(?![a-z])|banner|copyright|login|toolbar|pagination|pager|subscribe|qrcode|"
     r"erweima|popup|modal|cookie|(?<![a-z])tags?(?![a-z])|(?<![a-z])more(?![a-z])|"
-    r"xgyd|xgxw|tuijian|jubao|weibo",
+    r"xgyd|xgxw|tuijian|jubao|weibo|copyright",
     re.IGNORECASE,
 )
 _CONTENTISH = re.compile(
@@ -71,7 +71,9 @@ _SPACE_CHARS = re.compile(r"\s")
 _PUNCT_CHARS = re.compile("[" + re.escape("".join(sorted(PUNCT))) + "]")
 # Blocks whose text announces page furniture: copyright and disclaimer notices.
 _BOILER_TEXT = re.compile(
-    r"^.{0,12}(?:版权|著作权|免责|传输内容|法律)声明|^.{0,20}版权所有|^(?:Copyright|©|\(c\)\s*\d{4})",
+    r"^.{0,12}(?:版权|著作权|免责|传输内容|法律)声明|^.{0,20}版权所有|^(?:Copyright|©|\(c\)\s*\d{4})|"
+    r"^.{0,40}(?:违法和不良信息举报|举报电话|客服电话|ICP备|ICP证|增值电信业务经营许可证|"
+    r"互联网新闻信息服务许可证|网络文化经营许可证|公网安备)",
     re.IGNORECASE,
 )
 
@@ -102,9 +104,11 @@ class Analysis:
     best: etree._Element | None = None
     best_score: float = 0.0
     ranked: list[tuple[float, etree._Element]] = field(default_factory=list)
+    factor: dict[etree._Element, float] = field(default_factory=dict)
 
     def score(self, el: etree._Element) -> float:
-        return self.good.get(el, 0.0) - BAD_WEIGHT * self.bad.get(el, 0.0)
+        raw = self.good.get(el, 0.0) - BAD_WEIGHT * self.bad.get(el, 0.0)
+        return raw * self.factor.get(el, 1.0) if raw > 0 else raw
 
 
 def _tag(el: etree._Element) -> str:
@@ -234,8 +238,12 @@ class _Walker:
         return good[el], bad[el]
 
 
-def analyse(root: etree._Element) -> Analysis:
-    """Measure every block and pick the article container (``Analysis.best``)."""
+def analyse(root: etree._Element, *, headline: etree._Element | None = None) -> Analysis:
+    """Measure every block and pick the article container (``Analysis.best``).
+
+    ``headline`` (the element holding the title, when known) adds a position prior: the story
+    follows its headline, so a candidate that lies wholly before it scores less.
+    """
     walker = _Walker()
     walker.block(root)
     raw_good: dict = {}
@@ -251,10 +259,43 @@ def analyse(root: etree._Element) -> Analysis:
         if _tag(el) in CONTAINERS and good > 0
     ]
     ranked.sort(key=lambda pair: -pair[0])
-    analysis.ranked = [pair for pair in ranked[:TOP_CANDIDATES] if pair[0] > 0]
+    top = ranked[:TOP_CANDIDATES * 2]
+    _apply_priors(analysis, [el for _, el in top], headline)
+    rescored = sorted(((analysis.score(el), el) for _, el in top), key=lambda pair: -pair[0])
+    analysis.ranked = [pair for pair in rescored[:TOP_CANDIDATES] if pair[0] > 0]
     if analysis.ranked:
         analysis.best_score, analysis.best = analysis.ranked[0]
     return analysis
+
+
+# Why 0.5: a block above the headline (menus, a sidebar, yesterday's top story) can still win
+# when it is much longer than a short flash below the headline, but not when they are close.
+BEFORE_HEADLINE = 0.5
+# A run of timestamped items ("今天 12:08:48 …" live feeds, comment lists) is a feed, not a story.
+FEED_FACTOR = 0.15
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?::\d\d)?(?!\d)")
+
+
+def _is_feed(text: str) -> bool:
+    clocks = len(_CLOCK.findall(text))
+    return clocks >= 4 and clocks * 150 > len(text)
+
+
+def _apply_priors(analysis: Analysis, candidates: list[etree._Element],
+                  headline: etree._Element | None) -> None:
+    order = {b.el: i for i, b in enumerate(analysis.blocks)}
+    head_at = order.get(headline) if headline is not None else None
+    above = set(headline.iterancestors()) if headline is not None else set()
+    for el in candidates:
+        factor = 1.0
+        if head_at is not None and el not in above and el is not headline:
+            start = order.get(el)
+            if start is not None and start < head_at:
+                factor *= BEFORE_HEADLINE
+        if _is_feed(el.text_content()):
+            factor *= FEED_FACTOR
+        if factor != 1.0:
+            analysis.factor[el] = factor
 
 
 def choose_run(analysis: Analysis) -> list[etree._Element]:
@@ -266,6 +307,8 @@ def choose_run(analysis: Analysis) -> list[etree._Element]:
     for _, el in analysis.ranked:
         run = gather(analysis, el)
         total = sum(analysis.score(c) for c in run)
+        if len(run) > 1 and _is_feed("".join(c.text_content() for c in run)):
+            total *= FEED_FACTOR
         if total > best_total + 1e-9:
             best_run, best_total = run, total
     return best_run

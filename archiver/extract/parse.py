@@ -292,7 +292,7 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         fields.offer("title", title, producer)
 
     # Body.
-    analysis = analyse(root)
+    analysis = analyse(root, headline=title_el)
     body_el: etree._Element | None = None
     if rule is not None:
         hits = [h for h in _rule_values(rule, root, "body") if isinstance(h, etree._Element)]
