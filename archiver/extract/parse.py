@@ -50,6 +50,8 @@ _PUB_META = (
     "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
     "weibo:article:create_at", "bytedance:published_time", "apub:time", "firstpublishedtime",
     "date", "created", "article:modified_time",
+    # Last resort: a page updated once at publication (Baijiahao's itemprop=dateUpdate).
+    "dateupdate", "datemodified", "lastmodified",
 )
 _AUTHOR_META = ("article:author", "og:article:author", "author", "dc.creator", "byl",
                 "sailthru.author", "parsely-author", "article.author")

@@ -29,7 +29,7 @@ _FURNITURE = re.compile(
     r"版权所有|Copyright|©|\(c\)|免责声明|点击进入|字号[:：]|手机看|收藏|举报|"
     r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|原标题[:：]|"
     r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫|您所在的位置|当前位置[:：]|"
-    r"您的位置[:：]|声明[:：]|特别声明|免责声明|返回.{0,8}首页|.{0,30}(?:请下载|下载.{0,10}(?:APP|客户端)))",
+    r"您的位置[:：]|声明[:：]|(?:字号|关注|简介|视频简介|主要内容|超大大标准小|大中小)$|特别声明|免责声明|返回.{0,8}首页|.{0,30}(?:请下载|下载.{0,10}(?:APP|客户端)))",
     re.IGNORECASE,
 )
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
@@ -105,14 +105,15 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
         flat = _norm(text)
         if not flat:
             continue
-        if len(flat) >= 20:
+        if len(flat) >= 10:
             # Pages that print the story twice (a hidden copy for mobile, sharing or printing),
             # sometimes with the paragraphs joined differently: text already seen goes.
             if flat in seen_text:
                 tree.remove(block)
                 continue
         seen_text += flat
-        near_head = index < _HEAD_BLOCKS
+        # Everything above the first paragraph of story is header: title, info line, labels.
+        near_head = index < _HEAD_BLOCKS or not story_started
         near_tail = index >= total - _TAIL_BLOCKS
         # A "相关阅读" heading ends the story only once the story has begun (a paragraph of
         # prose is behind us) and what follows looks like blurbs rather than more story:
