@@ -253,10 +253,19 @@ def analyse(root: etree._Element, *, headline: etree._Element | None = None) -> 
               if raw_good[el] <= BOILERPLATE_MAX_SHARE * page_good or _is_comments(el)}
     analysis = Analysis(blocks=walker.blocks, boilerplate=boiler)
     walker.totals(root, boiler, analysis.good, analysis.bad)
+    feeds = _feeds(analysis)
+    if feeds:
+        # A live feed's prose is furniture for every container around it, like a comment list.
+        analysis.boilerplate |= feeds
+        analysis.good.clear()
+        analysis.bad.clear()
+        walker.totals(root, analysis.boilerplate, analysis.good, analysis.bad)
+    # Nothing inside furniture can be the story.
+    furniture = {d for el in analysis.boilerplate for d in el.iter()}
     ranked = [
         (good - BAD_WEIGHT * analysis.bad[el], el)
         for el, good in analysis.good.items()
-        if _tag(el) in CONTAINERS and good > 0
+        if _tag(el) in CONTAINERS and good > 0 and el not in furniture
     ]
     ranked.sort(key=lambda pair: -pair[0])
     top = ranked[:TOP_CANDIDATES * 2]
@@ -276,6 +285,16 @@ FEED_FACTOR = 0.15
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?::\d\d)?(?!\d)")
 
 
+def _feeds(analysis: Analysis) -> set[etree._Element]:
+    """The innermost timestamped feeds among the strongest candidates."""
+    top = sorted(
+        (el for el, good in analysis.good.items() if _tag(el) in CONTAINERS and good > 0),
+        key=lambda el: -analysis.score(el),
+    )[:TOP_CANDIDATES * 2]
+    feeds = {el for el in top if _is_feed(el.text_content())}
+    return {f for f in feeds if not any(d in feeds for d in f.iterdescendants())}
+
+
 def _is_feed(text: str) -> bool:
     clocks = len(_CLOCK.findall(text))
     return clocks >= 4 and clocks * 150 > len(text)
@@ -292,8 +311,6 @@ def _apply_priors(analysis: Analysis, candidates: list[etree._Element],
             start = order.get(el)
             if start is not None and start < head_at:
                 factor *= BEFORE_HEADLINE
-        if _is_feed(el.text_content()):
-            factor *= FEED_FACTOR
         if factor != 1.0:
             analysis.factor[el] = factor
 

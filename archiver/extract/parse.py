@@ -144,12 +144,26 @@ def _rule_text(rule: Rule | None, root: etree._Element, name: str) -> str | None
 
 # -- title -----------------------------------------------------------------------------------
 
+_TRAILING_PART = re.compile(r"\s*[-_|｜－—–]+\s*([^-_|｜－—–]{1,16})$")
+
+
 def _strip_site_suffix(title: str) -> str:
-    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
-    if len(parts) <= 1:
-        return title.strip()
-    # The headline is the longest part; site names and channels are short.
-    return max(parts, key=len).strip()
+    """The headline of a ``<title>``: site and channel names after ``_ - |`` go.
+
+    >>> _strip_site_suffix("民间资本路在何方-搜狐财经")
+    '民间资本路在何方'
+    >>> _strip_site_suffix("女儿出嫁，郑板桥画了几笔兰花当嫁妆--文化--人民网")
+    '女儿出嫁，郑板桥画了几笔兰花当嫁妆'
+    >>> _strip_site_suffix("COVID-19 vaccines")
+    'COVID-19 vaccines'
+    """
+    title = title.strip()
+    while True:
+        match = _TRAILING_PART.search(title)
+        # A short trailing part is a site or channel name, as long as a headline remains.
+        if not match or len(title[: match.start()].strip()) < 4 or re.match(r"^\d", match.group(1)):
+            return title
+        title = title[: match.start()].strip()
 
 
 def _find_title(root: etree._Element, meta: PageMeta) -> tuple[str | None, etree._Element | None, str]:

@@ -72,3 +72,40 @@ def test_body_has_no_furniture(slug: str) -> None:
     text = parsed(slug).text
     for snippet in MANIFEST[slug]["without"]:
         assert snippet not in text
+
+
+GENERIC = yaml.safe_load((PAGES / "generic.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def parsed_generic(name: str) -> Article:
+    entry = GENERIC[name]
+    html = decode((PAGES / entry["file"]).read_bytes()).text
+    return parse_html(html, url=entry["url"], fetched_at=FETCHED)
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC))
+def test_old_page_is_read_by_the_generic_extractor(name: str) -> None:
+    assert dict(parsed_generic(name).provenance)["text"] == "generic"
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC))
+@pytest.mark.parametrize("field", ["title", "author", "source"])
+def test_old_page_fields(name: str, field: str) -> None:
+    if field in GENERIC[name]:
+        assert getattr(parsed_generic(name), field) == GENERIC[name][field]
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC))
+def test_old_page_date(name: str) -> None:
+    want = datetime.fromisoformat(GENERIC[name]["published"])
+    assert parsed_generic(name).published == want
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC))
+def test_old_page_body(name: str) -> None:
+    text = parsed_generic(name).text
+    for snippet in GENERIC[name]["with"]:
+        assert snippet in text
+    for snippet in GENERIC[name]["without"]:
+        assert snippet not in text
