@@ -429,6 +429,18 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         fields.offer("published", published[0], published[2])
         fields.values["published_raw"] = published[1]
 
+    modified = meta.first("article:modified_time", "og:updated_time", "dateupdate", "datemodified")
+    if modified:
+        value = parse_date(modified[1], reference=reference)
+        if value is not None and value != fields.values.get("published"):
+            fields.offer("updated", value, f"meta:{modified[0]}")
+    section = meta.first("article:section")
+    if section:
+        fields.offer("categories", (normalise_space(section[1]).strip(),), "meta:article:section")
+    tags = tuple(dict.fromkeys(
+        normalise_space(v).strip() for v in meta.tags.get("article:tag", []) if v.strip()))
+    fields.offer("tags", tags, "meta:article:tag")
+
     images = body.images
     lead_image = images[0].url if images else None
     if lead_image is None:
@@ -455,6 +467,9 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
         reprinted_from=values.get("reprinted_from"),  # type: ignore[arg-type]
         published=values.get("published"),  # type: ignore[arg-type]
         published_raw=values.get("published_raw"),  # type: ignore[arg-type]
+        updated=values.get("updated"),  # type: ignore[arg-type]
+        categories=values.get("categories", ()),  # type: ignore[arg-type]
+        tags=values.get("tags", ()),  # type: ignore[arg-type]
         lead_image=values.get("lead_image"),  # type: ignore[arg-type]
         images=images,
         body_html=body.html,
