@@ -122,7 +122,9 @@ EXTRACTORS: dict[str, Callable[[Case], Result]] = {
 }
 
 
-def score(cases: list[Case], extract: Callable[[Case], Result], show_fails: bool, name: str) -> dict:
+def score(
+    cases: list[Case], extract: Callable[[Case], Result], show_fails: bool, name: str
+) -> dict:
     f1s, ps, rs = [], [], []
     titles = dates = authors = 0
     n_title = n_date = n_author = 0
@@ -195,7 +197,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'extractor':<12} {'body P':>6} {'body R':>6} {'bodyF1':>6} {'title':>6} "
               f"{'date':>6} {'author':>6} {'docs/s':>7}")
         for name, row in rows.items():
-            print(f"{name:<12} {fmt(row['P'])} {fmt(row['R'])} {fmt(row['F1'])} {fmt(row['title'])} "
+            print(f"{name:<12} {fmt(row['P'])} {fmt(row['R'])} {fmt(row['F1'])} "
+                  f"{fmt(row['title'])} "
                   f"{fmt(row['date'])} {fmt(row['author'])} {row['docs/s']:7.1f}")
         if "archiver" in rows and "trafilatura" in rows:
             ratio = rows["archiver"]["docs/s"] / rows["trafilatura"]["docs/s"]

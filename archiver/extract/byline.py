@@ -161,7 +161,8 @@ class Byline:
 _LABELS: tuple[tuple[str, str], ...] = (
     ("责任编辑", "editor"), ("值班编辑", "editor"), ("本文编辑", "editor"), ("编辑", "editor"),
     ("责编", "editor"), ("主编", "editor"),
-    ("文章整理自", "reprinted_from"), ("本文转载自", "reprinted_from"), ("本文来自", "reprinted_from"),
+    ("文章整理自", "reprinted_from"), ("本文转载自", "reprinted_from"),
+    ("本文来自", "reprinted_from"),
     ("转载自", "reprinted_from"), ("整理自", "reprinted_from"), ("转自", "reprinted_from"),
     ("摘自", "reprinted_from"),
     ("文章来源", "source"), ("新闻来源", "source"), ("信息来源", "source"), ("来源", "source"),
@@ -191,7 +192,8 @@ _NAME_SUFFIX = re.compile(
 )
 _NOT_NAMES = {
     "报道", "本报", "综合", "编辑", "记者", "通讯员", "整理", "来源", "网络", "佚名", "未知",
-    "原创", "转载", "本站", "管理员", "admin", "name", "author", "编者", "完", "图片", "视频", "新闻", "摄影",
+    "原创", "转载", "本站", "管理员", "admin", "name", "author", "编者", "完", "图片", "视频",
+    "新闻", "摄影",
 }
 _SPLIT_NAMES = re.compile(r"[\s、，,&＆;；/]+|和|及|与")
 _OUTLET_END = re.compile(r"[\s,，。;；、)）】\]·\-—]+$")

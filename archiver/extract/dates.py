@@ -114,8 +114,8 @@ def iter_dates(text: str, *, reference: datetime | None = None) -> Iterator[Foun
         mon = (match["mon1"] or match["mon2"] or "")[:3].lower()
         if mon not in _MONTHS or not free(*match.span()):
             continue
-        value = _make(int(match["y1"] or match["y2"]), _MONTHS[mon], int(match["d1"] or match["d2"]),
-                      None, None, None)
+        year, day = int(match["y1"] or match["y2"]), int(match["d1"] or match["d2"])
+        value = _make(year, _MONTHS[mon], day, None, None, None)
         if value is not None:
             taken.append(match.span())
             found.append(FoundDate(value, match.group().strip(), match.start(), True))

@@ -90,7 +90,6 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     title_key = _norm(title or "")
     truncate_at: int | None = None
     sizes = [len(_norm(block_text(b))) for b in blocks]
-    total_chars = sum(sizes) or 1
     story_started = False
     seen_text = ""
     for index, block in enumerate(blocks):

@@ -93,7 +93,8 @@ def test_clean_editor_keeps_the_printed_list() -> None:
 
 
 def test_tail_bylines_still_strip_feed_notes() -> None:
-    root = etree.fromstring("<div><p>正文。</p><p>（编辑：崔崔）</p><p>（文章整理自澎湃新闻）</p></div>")
+    root = etree.fromstring(
+        "<div><p>正文。</p><p>（编辑：崔崔）</p><p>（文章整理自澎湃新闻）</p></div>")
     found = take_tail_bylines(root)
     assert (found.editor, found.reprinted_from) == ("崔崔", "澎湃新闻")
     assert [p.text for p in root] == ["正文。"]

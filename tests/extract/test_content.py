@@ -25,8 +25,9 @@ def test_table_layout_story_in_a_cell() -> None:
     cells = "<br><br>".join(STORY)
     html = page(
         f"<table><tr><td colspan=2>{NAV}</td></tr><tr><td width=150>{NAV}</td>"
-        f"<td><font size=4><b>全国人大五次会议开幕</b></font><br>2022年03月05日 10:12 来源：新华网<br><br>"
-        f"{cells}<br><br>（责任编辑：李四）</td></tr><tr><td colspan=2>Copyright © 2022 新华网 版权所有</td>"
+        f"<td><font size=4><b>全国人大五次会议开幕</b></font><br>"
+        f"2022年03月05日 10:12 来源：新华网<br><br>{cells}<br><br>（责任编辑：李四）</td></tr>"
+        f"<tr><td colspan=2>Copyright © 2022 新华网 版权所有</td>"
         f"</tr></table>"
     )
     article = parse_html(html, url="http://www.example-news.cn/a.htm", fetched_at=FETCHED)
@@ -58,15 +59,18 @@ def test_paragraphs_loose_in_a_layout_cell_are_gathered() -> None:
 def test_related_reading_after_the_story_is_cut() -> None:
     story = "".join(f"<p>{p}</p>" for p in STORY)
     blurbs = "".join(f"<p>又一条推荐新闻的摘要，第{i}条。</p>" for i in range(8))
-    html = page(f"<h1>全国人大五次会议开幕</h1><div class='content'>{story}<h3>相关阅读</h3>{blurbs}</div>")
+    html = page(f"<h1>全国人大五次会议开幕</h1><div class='content'>{story}"
+                f"<h3>相关阅读</h3>{blurbs}</div>")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
 
 
 def test_a_timestamped_live_feed_loses_to_a_short_story() -> None:
     story = "".join(f"<p>{p}</p>" for p in STORY[:2])
     feed = "".join(
-        f"<li>分析师{i}今天 12:{i:02d}:48 指数午前高开低走，板块红盘居多，表现强势的是科技股，后市继续关注。</li>"
+        f"<li>分析师{i}今天 12:{i:02d}:48 指数午前高开低走，板块红盘居多，"
+        f"表现强势的是科技股，后市继续关注。</li>"
         for i in range(12)
     )
-    html = page(f"<h1>全国人大五次会议开幕</h1><div class='a'>{story}</div><div class='live'><ul>{feed}</ul></div>")
+    html = page(f"<h1>全国人大五次会议开幕</h1><div class='a'>{story}</div>"
+                f"<div class='live'><ul>{feed}</ul></div>")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY[:2]

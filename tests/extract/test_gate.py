@@ -28,7 +28,8 @@ GONE = """<html><head><title>新浪网</title></head><body><div class="nav"><a h
 NOT_FOUND = """<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>
 <p>The requested URL was not found on this server.</p></body></html>"""
 LIST_PAGE = "<html><head><title>国内新闻_新浪网</title></head><body><ul>" + "".join(
-    f'<li><a href="/n/{i}.shtml">某地召开第{i}次工作会议部署下一阶段重点工作</a> 06-{i % 28 + 1:02d}</li>'
+    f'<li><a href="/n/{i}.shtml">某地召开第{i}次工作会议部署下一阶段重点工作</a>'
+    f' 06-{i % 28 + 1:02d}</li>'
     for i in range(60)
 ) + "</ul></body></html>"
 EMPTY = "<html><head><title>空白</title></head><body><div></div></body></html>"
@@ -59,7 +60,8 @@ def test_an_article_quoting_a_placeholder_is_still_an_article() -> None:
         f"<p>第{i}段：有读者反映，点开链接只看到“该内容已被发布者删除”，记者就此联系了平台方，"
         f"平台表示将核实情况并尽快答复。</p>" for i in range(8)
     )
-    html = f"<html><head><title>调查</title></head><body><h1>调查</h1><div>{story}</div></body></html>"
+    html = (f"<html><head><title>调查</title></head><body><h1>调查</h1>"
+            f"<div>{story}</div></body></html>")
     assert page_reason(html) is None
     article = parse_html(html, fetched_at=FETCHED)
     assert "该内容已被发布者删除" in article.text

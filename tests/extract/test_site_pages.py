@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ MANIFEST = yaml.safe_load((PAGES / "manifest.yaml").read_text(encoding="utf-8"))
 FETCHED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(slug: str) -> Article:
     entry = MANIFEST[slug]
     html = decode((PAGES / entry["file"]).read_bytes()).text
@@ -77,7 +77,7 @@ def test_body_has_no_furniture(slug: str) -> None:
 GENERIC = yaml.safe_load((PAGES / "generic.yaml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed_generic(name: str) -> Article:
     entry = GENERIC[name]
     html = decode((PAGES / entry["file"]).read_bytes()).text
