@@ -54,9 +54,11 @@ _SOURCE_META = ("article:source", "source", "og:site_name_source", "mediaid", "o
 # <meta name="author"> often names the site, the outlet or the CMS vendor instead of a person.
 _OUTLET_LIKE = re.compile(
     r"(?:网|报|社|新闻|频道|中心|官方|传媒|集团|杂志|电视台|广播|平台|\.com|\.cn)$|^name$")
-# Parenthesised reporter's name closing a story, a Sina/Chinanews convention: "…(李楠)".
+# Parenthesised reporter's name closing a story, a Sina/Chinanews convention: "…(李楠)",
+# "…（总台记者 张倩）".
 _CLOSING_NAME = re.compile(
-    r"[（(]\s*(?P<name>[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})?)\s*[）)]\s*$")
+    r"[（(]\s*(?:[\u4e00-\u9fff]{0,6}?(?:记者|通讯员)\s*)?"
+    r"(?P<name>[\u4e00-\u9fff]{2,3}(?:\s+[\u4e00-\u9fff]{2,3})?)\s*[）)]\s*$")
 _NOT_CLOSING_NAMES = {"完", "完结", "待续", "未完", "全文完", "图片", "资料图", "视频", "网络",
                       "原标题", "编辑", "记者", "供图", "摄影"}
 
