@@ -122,18 +122,26 @@ EXTRACTORS: dict[str, Callable[[Case], Result]] = {
 }
 
 
-def score(
-    cases: list[Case], extract: Callable[[Case], Result], show_fails: bool, name: str
-) -> dict:
+def run_all(cases: list[Case], names: list[str]) -> dict[str, tuple[list[Result], float]]:
+    """Every extractor on every case, interleaved case by case so that a change in machine
+    load (the machine is shared) weighs on all extractors alike; returns results and seconds."""
+    for name in names:
+        EXTRACTORS[name](cases[0])  # warm-up: imports and caches are not what docs/s measures
+    results: dict[str, list[Result]] = {name: [] for name in names}
+    seconds = dict.fromkeys(names, 0.0)
+    for case in cases:
+        for name in names:
+            start = time.perf_counter()
+            results[name].append(EXTRACTORS[name](case))
+            seconds[name] += time.perf_counter() - start
+    return {name: (results[name], seconds[name]) for name in names}
+
+
+def score(cases: list[Case], results: list[Result], elapsed: float, show_fails: bool,
+          name: str) -> dict:
     f1s, ps, rs = [], [], []
     titles = dates = authors = 0
     n_title = n_date = n_author = 0
-    extract(cases[0])  # warm-up: imports and caches are not what docs/s should measure
-    start = time.perf_counter()
-    results = []
-    for case in cases:
-        results.append(extract(case))
-    elapsed = time.perf_counter() - start
     for case, res in zip(cases, results, strict=True):
         exp = case.expected
         p, r, f = prf(res.text, exp.get("text") or "")
@@ -191,7 +199,8 @@ def main(argv: list[str] | None = None) -> None:
         subset = [c for c in cases if c.group == group]
         if not subset:
             continue
-        rows = {name: score(subset, EXTRACTORS[name], args.show_fails, name) for name in names}
+        runs = run_all(subset, names)
+        rows = {name: score(subset, *runs[name], args.show_fails, name) for name in names}
         n = next(iter(rows.values()))["n"]
         print(f"\n== {group}: {n[0]} cases (title {n[1]}, date {n[2]}, author {n[3]})")
         print(f"{'extractor':<12} {'body P':>6} {'body R':>6} {'bodyF1':>6} {'title':>6} "
