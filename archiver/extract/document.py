@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.html
@@ -22,9 +23,16 @@ def load_document(html: str) -> etree._Element:
     if not html.strip():
         raise NotAnArticle("not an article: the page is empty")
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"the page cannot be parsed as HTML ({exc})") from exc
+
+
+@functools.cache
+def _parser() -> lxml.html.HTMLParser:
+    # huge_tree: libxml2 otherwise silently drops everything nested deeper than 255 levels,
+    # which 2000s pages with hundreds of unclosed <font> tags reach.
+    return lxml.html.HTMLParser(huge_tree=True)
 
 
 def prune(root: etree._Element) -> None:

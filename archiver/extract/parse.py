@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from archiver.errors import NotAnArticle
+from archiver.errors import NotAnArticle, ParseError
 from archiver.extract import gate
 from archiver.extract.byline import (
     Byline,
@@ -239,6 +239,15 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     capture later gives the same article. Raises :class:`NotAnArticle` for challenge, captcha,
     placeholder and list pages, :class:`ParseError` when the page cannot be read at all.
     """
+    try:
+        return _parse(html, url=url, fetched_at=fetched_at)
+    except RecursionError as exc:
+        # The tree walkers recurse once or twice per level; only pathological nesting
+        # (thousands of unclosed tags) gets here.
+        raise ParseError("the page is nested too deeply to read") from exc
+
+
+def _parse(html: str, *, url: str | None, fetched_at: datetime) -> Article:
     reason = gate.page_reason(html)
     if reason:
         raise NotAnArticle(f"not an article: {reason}")

@@ -74,3 +74,18 @@ def test_a_timestamped_live_feed_loses_to_a_short_story() -> None:
     html = page(f"<h1>全国人大五次会议开幕</h1><div class='a'>{story}</div>"
                 f"<div class='live'><ul>{feed}</ul></div>")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY[:2]
+
+
+def test_text_below_255_unclosed_tags_is_not_lost() -> None:
+    html = page("<h1>全国人大五次会议开幕</h1>" + "<font>" * 300 + "".join(STORY))
+    assert parse_html(html, fetched_at=FETCHED).text == "".join(STORY)
+
+
+def test_pathological_nesting_is_a_parse_error_not_a_crash() -> None:
+    import pytest
+
+    from archiver.errors import ParseError
+
+    html = page("<h1>全国人大五次会议开幕</h1>" + "<font>" * 5000 + "".join(STORY))
+    with pytest.raises(ParseError, match="nested too deeply"):
+        parse_html(html, fetched_at=FETCHED)
