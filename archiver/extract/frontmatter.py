@@ -71,9 +71,16 @@ def split_post(text: str) -> Post:
         # The writer never escaped inside quotes: take quoted titles as written.
         raw = _raw_scalars(block)
         for key in ("title",):
-            if key in raw and isinstance(meta.get(key), str) and "archiver_id" not in meta:
+            if key in raw and isinstance(meta.get(key), str) and not written_by_archiver(meta):
                 meta[key] = raw[key]
     return Post(meta={str(k): v for k, v in meta.items()}, body=body, recovered=recovered)
+
+
+def written_by_archiver(meta: dict[str, Any]) -> bool:
+    """A front matter archiver's export wrote (``archiver_id`` at the top, or under Hugo's
+    ``params``): proper YAML, read as it is."""
+    params = meta.get("params")
+    return "archiver_id" in meta or (isinstance(params, dict) and "archiver_id" in params)
 
 
 def _unquote(value: str) -> str:
