@@ -26,7 +26,7 @@ from typing import Union
 
 import yaml
 
-Value = Union[str, int, bool, Sequence["Value"], Mapping[str, "Value"]]
+Value = Union[str, int, bool, Sequence["Value"], Mapping[str, "Value"]]  # noqa: UP007
 
 # Words some YAML version reads as a boolean or null (1.1 has y/n/on/off; 1.2 true/false/null).
 _RESERVED = {
@@ -37,7 +37,9 @@ _ESCAPE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff\t\n\r\"\\\\]"
 )
 _NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
-_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff\t]")
+_NEEDS_ESCAPE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff\t]"
+)
 _FLOW_INDICATORS = set(",[]{}")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 

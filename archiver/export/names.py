@@ -27,7 +27,8 @@ from datetime import datetime
 MAX_BYTES = 255
 # Letters and digits of any script, plus - and _; \w also admits combining marks, which is fine.
 _NOT_SLUG = re.compile(r"[^\w-]+")
-# A run of - and _ holding a dash is one dash ("小科普 _ 硬盘" → "小科普-硬盘"); "Win11_Win10" stays.
+# A run of - and _ holding a dash is one dash ("小科普 _ 硬盘" → "小科普-硬盘");
+# "Win11_Win10" stays.
 _DASHES = re.compile(r"[-_]*-[-_]*")
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 _ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
