@@ -160,7 +160,9 @@ class _Inline:
             lead, trail = code[: len(code) - len(code.lstrip(" "))], code[len(code.rstrip(" ")):]
             # Renderers strip blanks at a code span's edges: move them outside, unless that
             # would make a double blank (which the importer collapses); then keep HTML.
-            if (lead and before.endswith(" ")) or (trail and tail.startswith(" ")):
+            # Hexo runs Nunjucks over code spans too; entities work only outside them.
+            hexo_braces = self.braces and ("{" in code or "}" in code)
+            if hexo_braces or (lead and before.endswith(" ")) or (trail and tail.startswith(" ")):
                 return f"<code>{escape_text(code, braces=self.braces)}</code>"
             return lead + code_span(core) + trail
         if tag == "a":

@@ -113,7 +113,8 @@ def parse_post(text: str, *, fetched_at: datetime, url: str | None = None) -> Ar
     title = meta.get("title")
     if title is None:
         raise ParseError("front matter has no title")
-    title = htmllib.unescape(str(title))
+    # The feed mirror wrote entities into titles; archiver writes the title as it is.
+    title = str(title) if exported else htmllib.unescape(str(title))
     body = post.body
     # archiver exports Markdown, even when a paragraph opens with inline HTML (<sup>…).
     is_markdown = exported or looks_like_markdown(body)
