@@ -11,7 +11,7 @@ Rules:
 * one block per paragraph, blocks separated by one blank line; no hard wraps (a line break
   inside Chinese text renders as a space); ``<br>`` becomes a Markdown hard break (two spaces);
 * text is escaped where Markdown would read it as syntax — ``\\ ` * _ [ ]`` anywhere (``_``
-  only outside words), ``<`` before a tag-like character and ``&`` before an entity-like run as
+  only outside words), every ``<`` (tags, autolinks) and ``&`` before an entity-like run as
   entities, and at a line start ``#``, ``>``, ``-``, ``+``, ``1.``, ``1)``, ``=``, ``~~~``;
 * ``**``/``*`` are used only where CommonMark's flanking rules let them open and close (they
   do not after ``。`` followed by a Chinese character, a common case); otherwise the inline
@@ -41,8 +41,9 @@ _LINE_START = [
     (re.compile(r"^="), "&#61;"),
     (re.compile(r"^~"), "&#126;"),
 ]
-_ENTITY_LIKE = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
-_TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?$])")
+_ENTITY_LIKE = re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;|$)")
+# Every "<": besides tags, "<a@b>" is an e-mail autolink and "<x:y>" a URL autolink.
+_TAG_LIKE = re.compile(r"<")
 _ALWAYS = re.compile(r"([\\`*\[\]])")
 _BLOCK_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "blockquote", "table", "figure", "pre"}
 
@@ -125,7 +126,10 @@ class _Inline:
         parts = [self.text(el.text)]
         for child in el:
             if isinstance(child.tag, str):
-                parts.append(self.element(child, "".join(parts), child.tail or ""))
+                rendered = self.element(child, "".join(parts), child.tail or "")
+                if rendered.startswith("[") and parts[-1].endswith("!"):
+                    parts[-1] = parts[-1][:-1] + "\\!"  # "![" would start an image
+                parts.append(rendered)
             parts.append(self.text(child.tail))
         return "".join(parts)
 
@@ -146,7 +150,12 @@ class _Inline:
             # Blanks moved outside the delimiters must not meet other blanks (the importer
             # would collapse the pair): keep the HTML element then.
             doubled = (lead and before.endswith(" ")) or (trail and tail.startswith(" "))
-            if doubled:
+            # Delimiter runs that touch merge ("*a**b*"): keep HTML next to another one.
+            following = el.getnext()
+            touching = (not lead and before.endswith("*")) or (
+                not trail and not tail and following is not None
+                and following.tag in ("strong", "em"))
+            if doubled or touching:
                 return f"<{tag}>{inner}</{tag}>"
             if "\n" not in stripped and _can_delimit(prev, stripped, nxt):
                 mark = "**" if tag == "strong" else "*"
@@ -162,7 +171,13 @@ class _Inline:
             # would make a double blank (which the importer collapses); then keep HTML.
             # Hexo runs Nunjucks over code spans too; entities work only outside them.
             hexo_braces = self.braces and ("{" in code or "}" in code)
-            if hexo_braces or (lead and before.endswith(" ")) or (trail and tail.startswith(" ")):
+            following = el.getnext()
+            touching = (not lead and before.endswith("`")) or (
+                not trail and not tail and following is not None and following.tag == "code")
+            # Python-Markdown joins a code span's trailing "&#" with the text after it into an
+            # entity: write such a span as HTML.
+            entity_edge = "&#" in code or re.search(r"&[A-Za-z0-9]*$", code) is not None
+            if hexo_braces or touching or entity_edge or (lead and before.endswith(" ")) or (trail and tail.startswith(" ")):
                 return f"<code>{escape_text(code, braces=self.braces)}</code>"
             return lead + code_span(core) + trail
         if tag == "a":
