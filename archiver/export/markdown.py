@@ -177,7 +177,8 @@ class _Inline:
             # Python-Markdown joins a code span's trailing "&#" with the text after it into an
             # entity: write such a span as HTML.
             entity_edge = "&#" in code or re.search(r"&[A-Za-z0-9]*$", code) is not None
-            if hexo_braces or touching or entity_edge or (lead and before.endswith(" ")) or (trail and tail.startswith(" ")):
+            doubled = (lead and before.endswith(" ")) or (trail and tail.startswith(" "))
+            if hexo_braces or touching or entity_edge or doubled:
                 return f"<code>{escape_text(code, braces=self.braces)}</code>"
             return lead + code_span(core) + trail
         if tag == "a":

@@ -12,7 +12,8 @@ from archiver.pipeline import import_paths
 RICH_HTML = """
 <h2>一、小标题 #1</h2>
 <p>第一段，有<strong>加粗</strong>、<em>强调</em>、<code>code `x`</code>、
-<a href="https://example.com/a_(b)">链接 [1]</a>、x<sup>2</sup>、H<sub>2</sub>O、<del>删除</del>。</p>
+<a href="https://example.com/a_(b)">链接 [1]</a>、x<sup>2</sup>、H<sub>2</sub>O、
+<del>删除</del>。</p>
 <p>1. 这一段以数字和点开头，不是列表</p>
 <p># 不是标题</p>
 <p>* 不是列表 _也不是强调_ Win11_Win10 a*b*c</p>
@@ -30,7 +31,8 @@ RICH_HTML = """
 <blockquote><p>引用第一段</p><p>引用第二段</p></blockquote>
 <table><tr><th>名称</th><th>数值</th></tr><tr><td>a|b</td><td>1</td></tr>
 <tr><td>c</td><td>2</td></tr></table>
-<figure><img src="https://img.example.com/a.jpg" alt="替代文字"><figcaption>图1 有说明的图</figcaption></figure>
+<figure><img src="https://img.example.com/a.jpg" alt="替代文字">
+<figcaption>图1 有说明的图</figcaption></figure>
 <figure><img src="https://img.example.com/b.png"><figcaption>图2 只有说明</figcaption></figure>
 <figure><img src="https://img.example.com/c" alt="只有替代文字"></figure>
 <pre>for i in range(3):

@@ -63,7 +63,8 @@ def test_nested_lists_and_mappings():
 
 
 def test_readable_when_safe():
-    assert frontmatter.scalar("多地整顿比特币挖矿，云南矿场或已关停") == "多地整顿比特币挖矿，云南矿场或已关停"
+    title = "多地整顿比特币挖矿，云南矿场或已关停"
+    assert frontmatter.scalar(title) == title
     assert frontmatter.scalar('要"杀死" GPU') == '要"杀死" GPU'
     assert frontmatter.scalar("yes") == '"yes"'
 

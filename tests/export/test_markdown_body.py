@@ -42,7 +42,8 @@ def test_captions_and_images_survive():
     assert [(i.url, i.alt, i.caption) for i in rendered.images] == [
         (i.url, i.alt, i.caption) for i in body.images
     ]
-    assert "![替代文字](https://img.example.com/a.jpg \"图1 有说明的图\")" in body_markdown(body.html)
+    figure = '![替代文字](https://img.example.com/a.jpg "图1 有说明的图")'
+    assert figure in body_markdown(body.html)
 
 
 def test_markdown_constructs_are_markdown_not_html():
