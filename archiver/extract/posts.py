@@ -121,7 +121,10 @@ def parse_post(text: str, *, fetched_at: datetime, url: str | None = None) -> Ar
     html = markdown_to_html(body) if is_markdown else body
     if is_markdown and exported:
         html = _captioned_figures(html)
-    url = _str(meta.get("url") or meta.get("link") or meta.get("permalink") or meta.get("source_url")) or url
+    for key in ("url", "link", "permalink", "source_url"):
+        if _str(meta.get(key)):
+            url = _str(meta.get(key))
+            break
     tree, _ = clean_html(html, base_url=url)
     tail = take_tail_bylines(tree)
     result = finish(tree)
