@@ -2,7 +2,8 @@
 
 Every profile keeps the same fixed order (title, date, updated, author, editor, source,
 reprinted_from, url, site, categories, tags, image, fetched, archiver id) under its own names,
-and always carries ``archiver_id``: the importer reads a front matter with that key as written by
+(plus ``lang`` after ``site`` when the article is not Chinese), and always carries
+``archiver_id``: the importer reads a front matter with that key as written by
 archiver (proper YAML, ``author`` is the author and not the feed's name).
 
 * ``None`` (archiver): the keys above as they are.
@@ -70,6 +71,8 @@ def base_fields(stored: StoredArticle) -> dict[str, Any]:
         "reprinted_from": a.reprinted_from,
         "url": a.url,
         "site": a.site,
+        # Only when not Chinese: the importer assumes zh (and Hexo reads ``lang`` as the page's).
+        "lang": a.lang if a.lang and a.lang != "zh" else None,
         "categories": list(a.categories),
         "tags": list(a.tags),
         "image": a.lead_image,
@@ -123,6 +126,7 @@ def front_matter_fields(stored: StoredArticle, profile: str | None = None) -> di
             "reprinted_from": base["reprinted_from"],
             "source": base["url"],
             "site": base["site"],
+            "lang": base["lang"],
             "categories": base["categories"],
             "tags": base["tags"],
             "image": base["image"],

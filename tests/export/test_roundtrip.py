@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,20 @@ def test_updated_date_round_trips(archive, tmp_path):
             (back,) = again.iter_articles()
             assert back.article.updated == stored.article.updated
             assert back.article.published == stored.article.published
+
+
+def test_language_other_than_chinese_round_trips(archive, tmp_path):
+    record = {"title": "English story", "text": "One.\n\nTwo.", "lang": "en",
+              "url": "https://example.com/en"}
+    path = tmp_path / "en.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    import_paths(archive, [path])
+    for profile in (None, "hexo", "hugo", "obsidian"):
+        out = tmp_path / f"en-{profile}"
+        export_articles(archive, fmt="md", profile=profile, out=out)
+        with Archive(tmp_path / f"en-{profile}.db") as again:
+            import_paths(again, [out])
+            assert _by_title(again) == _by_title(archive)
 
 
 def test_reexport_overwrites_the_same_files(rich_archive, tmp_path: Path):
