@@ -1,7 +1,7 @@
 """Front-matter key mappings: archiver's own keys, and Hexo, Hugo and Obsidian conventions.
 
 Every profile keeps the same fixed order (title, date, updated, author, editor, source,
-reprinted_from, url, site, categories, tags, image, fetched, archiver id) under its own names,
+reprinted_from, url, site, categories, tags, image, fetched, archiver id) under its own names
 (plus ``lang`` after ``site`` when the article is not Chinese), and always carries
 ``archiver_id``: the importer reads a front matter with that key as written by
 archiver (proper YAML, ``author`` is the author and not the feed's name).
