@@ -170,6 +170,10 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("作者", "author"), ("撰文", "author"), ("撰稿", "author"), ("采写", "author"),
     ("执笔", "author"), ("文字", "author"), ("记者", "author"), ("通讯员", "author"),
     ("文", "author"),
+    # Credits that are not bylines: they end the value before them and are not kept.
+    ("摄影", "credit"), ("摄像", "credit"), ("图片", "credit"), ("制图", "credit"),
+    ("审核", "credit"), ("校对", "credit"), ("审校", "credit"), ("监制", "credit"),
+    ("出品", "credit"),
 )
 _LABEL_RE = re.compile(
     r"(?P<label>" + "|".join(re.escape(k) for k, _ in _LABELS) + r")"
@@ -179,7 +183,7 @@ _LABEL_FIELD = dict(_LABELS)
 # Words that end a value: the next info item, dates, page furniture.
 _STOP = re.compile(
     r"\s{2,}|[\u3000|｜【】\[\]<>]|\d{4}[-年/.]\d|\d{1,2}:\d\d|发布时间|发布于|发表于|时间[:：]|"
-    r"字号|分享|打印|评论|阅读[:：\d]|浏览|点击|举报|关注|收藏|原标题|出自|发表于|发布于|$"
+    r"字号|分享|打印|评论|阅读[(（:：\d]|浏览|点击|举报|关注|收藏|原标题|出自|发表于|发布于|$"
 )
 _NAME_TOKEN = re.compile(r"^(?:[\u3400-\u9fff·•]{2,5}|[A-Za-z][A-Za-z0-9_.\-]{1,30})$")
 # Prefixes of a reporter's title that are not part of the name.
@@ -230,7 +234,8 @@ def clean_names(raw: str) -> str | None:
     >>> clean_names("南都见习记者 林子沛")
     '林子沛'
     """
-    raw = raw.strip().strip("（()）:：")
+    # Notes in brackets are titles or affiliations: "张三（北京大学教授）".
+    raw = re.sub(r"[（(][^（()）]*[）)]", " ", raw).strip().strip("（()）:：")
     names: list[str] = []
     for part in _SPLIT_NAMES.split(raw):
         part = _ROLE_PREFIX.sub("", part.strip(" ·:：()（）")).strip()
@@ -293,10 +298,13 @@ def parse_byline(line: str) -> Byline:
         if not (sep and sep.strip()) and not at_boundary and label not in ("记者", "通讯员"):
             continue
         value = _value_after(line, match.end())
-        if not value or field in found:
+        if not value or field == "credit" or (field in found and field != "author"):
             continue
         if field == "author":
             name = clean_names(value)
+            if name and "author" in found:
+                # "本报记者 王五 通讯员 赵六": every labelled person is an author.
+                name = " ".join(dict.fromkeys((found["author"] + " " + name).split()))
         elif field == "editor":
             name = clean_editor(value)
         else:

@@ -37,6 +37,19 @@ INFO_LINES = [
     ("本文来自微信公众号：未闻Code", Byline(reprinted_from="微信公众号：未闻Code")),
     ("文章来源：吉林省人民政府", Byline(source="吉林省人民政府")),
     ("时间：2004年10月21日14:18  作者：郭励弘", Byline(author="郭励弘")),
+    ("本报记者 王五 通讯员 赵六", Byline(author="王五 赵六")),
+    ("撰文/张三 摄影/李四", Byline(author="张三")),
+    ("作者：张三（北京大学教授）", Byline(author="张三")),
+    ("文 | 新京报记者 张三", Byline(author="张三")),
+    ("记者 张三 北京报道", Byline(author="张三")),
+    ("□ 本报记者 张三", Byline(author="张三")),
+    ("文｜张三 编辑｜李四", Byline(author="张三", editor="李四")),
+    ("责任编辑：张三 校对：李四", Byline(editor="张三")),
+    ("2021-06-12 12:18 来源：新华社 作者：记者 王五", Byline(author="王五", source="新华社")),
+    ("来源：人民日报 2021年06月12日", Byline(source="人民日报")),
+    ("作者：zboygirl 阅读(123) 评论(4)", Byline(author="zboygirl")),
+    ("（本文转载自微信公众号“侠客岛”）", Byline(reprinted_from="微信公众号“侠客岛”")),
+    ("图/视觉中国", Byline()),
 ]
 
 
