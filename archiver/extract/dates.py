@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _TIME = (
-    r"(?:[T\s]*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?"
-    r"(?:\.\d+)?\s*(?:秒)?)?"
+    r"(?:[T\s]*(?:(?:星期|周)[一二三四五六日天]\s*)?(?P<ampm>上午|下午|晚上|凌晨|中午|早上)?\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?:\s*[:：分]\s*(?P<S>\d{1,2}))?"
+    r"(?:\.\d+)?\s*(?:秒)?(?:\s*(?P<ampm2>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?)?"
 )
 _ISO = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?:(?!\d)|(?=\d\d[:：]\d\d))\s*日?"
@@ -76,6 +77,22 @@ def _zone(tz: str | None) -> timezone | ZoneInfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
 
 
+def _hour(match: re.Match[str]) -> str | None:
+    """The 24-hour clock hour of a match with 上午/下午 or AM/PM."""
+    hour = match["H"]
+    if hour is None:
+        return None
+    value = int(hour)
+    marker = (match["ampm"] or match["ampm2"] or "").lower().replace(".", "")
+    if marker in ("下午", "晚上", "pm") and value < 12:
+        value += 12
+    elif marker == "中午" and value < 11:
+        value += 12
+    elif marker in ("上午", "凌晨", "早上", "am") and value == 12:
+        value = 0
+    return str(value)
+
+
 def _local_reference(reference: datetime | None) -> datetime | None:
     if reference is None:
         return None
@@ -105,8 +122,8 @@ def iter_dates(text: str, *, reference: datetime | None = None) -> Iterator[Foun
 
     found: list[FoundDate] = []
     for match in _ISO.finditer(text):
-        value = _make(int(match["y"]), int(match["m"]), int(match["d"]), match["H"], match["M"],
-                      match["S"], _zone(match["tz"]))
+        value = _make(int(match["y"]), int(match["m"]), int(match["d"]), _hour(match),
+                      match["M"], match["S"], _zone(match["tz"]))
         if value is not None:
             taken.append(match.span())
             found.append(FoundDate(value, match.group().strip(), match.start(), True))

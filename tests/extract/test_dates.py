@@ -41,6 +41,15 @@ def local(*args: int) -> datetime:
     ("June 12, 2021", local(2021, 6, 12)),
     ("12 Jun 2021", local(2021, 6, 12)),
     ("1581418070", datetime(2020, 2, 11, 10, 47, 50, tzinfo=timezone.utc)),
+    ("2021/6/12 下午 3:05", local(2021, 6, 12, 15, 5)),
+    ("2021年6月12日 上午12:30", local(2021, 6, 12, 0, 30)),
+    ("2021年6月12日星期六 12:18", local(2021, 6, 12, 12, 18)),
+    ("2021-06-12 3:05 PM", local(2021, 6, 12, 15, 5)),
+    ("2021年06月12日 12时18分", local(2021, 6, 12, 12, 18)),
+    ("昨天12:18", local(2021, 6, 17, 12, 18)),
+    ("3 分钟前", local(2021, 6, 18, 11, 57)),
+    ("2021-06-12T12:18:00.000Z", datetime(2021, 6, 12, 12, 18, tzinfo=timezone.utc)),
+    ("2021-06-12T12:18:00+0800", local(2021, 6, 12, 12, 18)),
 ])
 def test_forms(raw: str, expected: datetime) -> None:
     assert parse_date(raw, reference=REF) == expected
