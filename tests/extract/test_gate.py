@@ -71,3 +71,16 @@ def test_body_reason() -> None:
     assert body_reason("") == "no article body found"
     assert "characters" in (body_reason("太短了。") or "")
     assert body_reason("正文。" * 40) is None
+
+
+def test_a_list_page_with_summaries_is_not_an_article() -> None:
+    items = "".join(
+        f'<div class="item"><h3><a href="/n/{i}.html">某地召开第{i}次工作会议部署重点工作</a></h3>'
+        f"<p>会议指出，要坚持稳中求进工作总基调，全面贯彻新发展理念，第{i}项。</p>"
+        f"<span>2021-06-{i % 28 + 1:02d}</span></div>"
+        for i in range(20)
+    )
+    html = (f"<html><head><title>国内新闻_某某网</title></head><body>"
+            f"<div class='nav'><a href='/'>首页</a></div><div class='list'>{items}</div></body></html>")
+    with pytest.raises(NotAnArticle, match="not an article"):
+        parse_html(html, url="https://news.example.cn/china/", fetched_at=FETCHED)
