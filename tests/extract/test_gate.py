@@ -81,6 +81,7 @@ def test_a_list_page_with_summaries_is_not_an_article() -> None:
         for i in range(20)
     )
     html = (f"<html><head><title>国内新闻_某某网</title></head><body>"
-            f"<div class='nav'><a href='/'>首页</a></div><div class='list'>{items}</div></body></html>")
+            f"<div class='nav'><a href='/'>首页</a></div>"
+            f"<div class='list'>{items}</div></body></html>")
     with pytest.raises(NotAnArticle, match="not an article"):
         parse_html(html, url="https://news.example.cn/china/", fetched_at=FETCHED)
