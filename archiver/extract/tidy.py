@@ -27,7 +27,7 @@ _END_MARKERS = re.compile(
 _FURNITURE = re.compile(
     r"^(?:分享到|分享至|分享：|打印|关闭窗口|关闭|【纠错】|纠错|扫一扫|返回顶部|返回首页|"
     r"版权所有|Copyright|©|\(c\)|免责声明|点击进入|字号[:：]|手机看|收藏|举报|"
-    r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|原标题[:：]|"
+    r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|(?:本文)?原标题[:：]|"
     r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫|您所在的位置|当前位置[:：]|"
     r"您的位置[:：]|声明[:：]|(?:字号|关注|简介|视频简介|主要内容|超大大标准小|大中小)$|特别声明|免责声明|返回.{0,8}首页|.{0,30}(?:请下载|下载.{0,10}(?:APP|客户端)))",
     re.IGNORECASE,
@@ -67,6 +67,8 @@ def _norm(text: str) -> str:
 # Why 30: captions under news photos are a short noun phrase; a line of story is longer or
 # ends a sentence.
 _CAPTION_MAX = 30
+_CAPTION_MARK = re.compile(r"^(?:[▲△↑▼]|图[:：/]|资料图|图为|（图|\(图)")
+_CAPTION_MARKED_MAX = 120
 
 
 def _caption_after_image(blocks: list[etree._Element], index: int) -> bool:
@@ -79,6 +81,10 @@ def _caption_after_image(blocks: list[etree._Element], index: int) -> bool:
     if figure.getparent() is None:
         return False
     text = block_text(blocks[index]).strip()
+    if "\n" in text:
+        return False  # caption and story lines share the paragraph: leave it whole
+    if _CAPTION_MARK.match(text) and len(text) <= _CAPTION_MARKED_MAX:
+        return True  # "▲ 航站楼外景。资料图": marked as a caption by the page itself
     return 0 < len(text) <= _CAPTION_MAX and not re.search(r"[。！？!?；;，,]", text)
 
 
