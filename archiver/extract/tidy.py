@@ -29,9 +29,12 @@ _FURNITURE = re.compile(
     r"版权所有|Copyright|©|\(c\)|免责声明|点击进入|字号[:：]|手机看|收藏|举报|"
     r"(?:上一篇|下一篇)[:：]|\[?责任编辑|点击图片进入下一页|(?:本文)?原标题[:：]|"
     r"本文来源[:：]|阅读全文|展开全文|APP内打开|打开APP|微信扫一扫|您所在的位置|当前位置[:：]|"
-    r"您的位置[:：]|声明[:：]|(?:字号|关注|简介|视频简介|主要内容|超大大标准小|大中小)$|特别声明|免责声明|返回.{0,8}首页|.{0,30}(?:请下载|下载.{0,10}(?:APP|客户端)))",
+    r"您的位置[:：]|声明[:：]|更多.{0,20}(?:请.{0,6}关注|请访问|请登录|请点击)|(?:字号|关注|简介|视频简介|主要内容|超大大标准小|大中小)$|特别声明|免责声明|返回.{0,8}首页|.{0,30}(?:请下载|下载.{0,10}(?:APP|客户端)))",
     re.IGNORECASE,
 )
+# An info line under the headline: "发布: 2021-1-29 13:18|点击: 313|来自: 互联网".
+_INFO_WORDS = re.compile(r"发布|点击|来源|来自|时间|作者|浏览|阅读|编辑|字号|评论")
+_DATED = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
 _SENTENCE = re.compile(r"[。！？!?]")
 # Why 80: info lines ("2019-09-07 19:53 来源：每日经济新闻 作者：X 责任编辑：Y") stay well
@@ -145,7 +148,8 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
                 result.info_lines.append(text)
                 tree.remove(block)
                 continue
-            if near_head and _DATE_ONLY.match(text):
+            if near_head and (_DATE_ONLY.match(text) or (
+                    _INFO_WORDS.search(text) and _DATED.search(text))):
                 result.info_lines.append(text)
                 tree.remove(block)
                 continue
