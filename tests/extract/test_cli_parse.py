@@ -61,3 +61,14 @@ def test_reparse_all_on_an_empty_archive(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "reparse", "--all", "--diff"])
     assert result.exit_code == 0
     assert "0 checked, 0 changed, 0 failed" in result.output
+
+
+def test_reparse_an_imported_page(cli_run, tmp_path: Path) -> None:
+    page = tmp_path / "thepaper.html"
+    page.write_bytes((PAGES / "thepaper.html").read_bytes())
+    assert cli_run("import", str(page)).exit_code == 0
+    result = cli_run("reparse", "--all", "--diff")
+    assert result.exit_code == 0
+    assert "1 checked, 0 changed, 0 failed" in result.output
+    shown = json.loads(cli_run("show", "1", "--json").output)
+    assert shown["author"] == "贺梨萍" and shown["parser_version"] == "extract-1"
