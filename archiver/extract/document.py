@@ -14,12 +14,14 @@ from archiver.extract.content import SKIP
 from archiver.extract.rules import Rule
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# C0 controls (but tab, newline, return) are never text; libxml2 turns NUL into U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def load_document(html: str) -> etree._Element:
     """Parse a page into an lxml tree; raises :class:`ParseError` when lxml cannot."""
     # lxml refuses a str that still declares its byte encoding.
-    html = _XML_DECL.sub("", html, count=1)
+    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
     if not html.strip():
         raise NotAnArticle("not an article: the page is empty")
     try:
