@@ -117,13 +117,13 @@ def _published(entry: feedparser.FeedParserDict, reference: datetime) -> tuple[
 ]:
     """``(moment, raw, producer)`` of the item's date."""
     for name in ("published", "updated", "created"):
-        raw = (entry.get(name) or "").strip()
+        raw = (dict.get(entry, name) or "").strip()  # dict.get: no feedparser key aliasing
         if not raw:
             continue
         moment = parse_date(raw, reference=reference)
         if moment is not None:
             return moment, raw, f"feed-item:{name}"
-        parsed = entry.get(f"{name}_parsed")
+        parsed = dict.get(entry, f"{name}_parsed")
         if parsed:
             return datetime(*parsed[:6], tzinfo=timezone.utc), raw, f"feed-item:{name}"
         moment = resolve_relative_date(raw, reference)
@@ -184,8 +184,8 @@ def parse_feed_item(capture: Capture, text: str) -> Article:
     if producer:
         provenance.append(("published", producer))
     updated = None
-    if entry.get("updated") and entry.get("published"):
-        updated = parse_date(entry["updated"], reference=reference)
+    if dict.get(entry, "updated") and dict.get(entry, "published"):
+        updated = parse_date(dict.get(entry, "updated"), reference=reference)
     author = _author(entry)
     if author:
         provenance.append(("author", "feed-item:author"))
