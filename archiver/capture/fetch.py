@@ -153,10 +153,17 @@ class Fetched:
 
     def to_capture(self, *, kind: str = KIND_WEB, origin: str | None = None,
                    meta: tuple[tuple[str, str], ...] = ()) -> Capture:
+        """The response as a capture; the redirect chain and User-Agent go into ``meta``."""
+        extra = list(meta)
+        if self.redirects:
+            extra.append(("redirects", " ".join(self.redirects)))
+        for key, value in self.request_headers:
+            if key.lower() == "user-agent":
+                extra.append(("user_agent", value))
         return Capture(
             kind=kind, body=self.body, fetched_at=self.fetched_at, url=self.url,
             final_url=self.final_url, status=self.status, headers=self.headers,
-            origin=origin, meta=meta,
+            origin=origin, meta=tuple(extra),
         )
 
 
