@@ -128,6 +128,20 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture
+def make_server() -> Iterator[Callable[[], Server]]:
+    """More servers (each is another host: 127.0.0.1 with its own port)."""
+    made: list[Server] = []
+
+    def make() -> Server:
+        made.append(Server())
+        return made[-1]
+
+    yield make
+    for srv in made:
+        srv.close()
+
+
+@pytest.fixture
 def archive(tmp_path: Path) -> Iterator[Archive]:
     arc = Archive(tmp_path / "archive.db")
     yield arc

@@ -185,8 +185,18 @@ def test_safeline_captcha_refused_and_good_article_kept(tmp_path, server, load):
         (lambda s, load: s.page("/x", b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
                                 content_type="image/png"), "image content"),
         (lambda s, load: s.page("/x", b"gone", status=404), "HTTP 404 Not Found"),
+        (lambda s, load: (s.page("/x", b"", status=302, headers={"Location": "/y"}),
+                          s.page("/y", b"", status=302, headers={"Location": "/x"})),
+         "redirect loop: "),
+        (lambda s, load: (s.page("/robots.txt", b"User-agent: *\nDisallow: /x\n",
+                                 content_type="text/plain")), "robots.txt of 127.0.0.1:"),
+        (lambda s, load: s.page("/x", _bomb(), headers={"Content-Encoding": "gzip"}),
+         "larger than the 20 MB limit (the decompressed body passed"),
+        (lambda s, load: s.page("/x", load("zaker-feed.xml"), content_type="application/xml"),
+         "an RSS/Atom feed, not an article page (hint: archive its items with `archiver feed"),
     ],
-    ids=["empty-200", "pdf", "pdf-as-html", "png", "404"],
+    ids=["empty-200", "pdf", "pdf-as-html", "png", "404", "redirect-loop", "robots",
+         "gzip-bomb", "feed"],
 )
 def test_failures_leave_archive_unchanged(tmp_path, server, load, setup, message):
     db = tmp_path / "a.db"
@@ -200,6 +210,14 @@ def test_failures_leave_archive_unchanged(tmp_path, server, load, setup, message
     assert len(errors) == 1, result.stderr
     assert message in errors[0]
     assert counts(db) == before
+
+
+def _bomb() -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(2**20)
+    return b"".join([packer.compress(zeros) for _ in range(64)] + [packer.flush()])
 
 
 def test_input_file_and_stdin(tmp_path, server, load):
