@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import requests
 
 from archiver.capture.feeds import parse_feed
-from archiver.capture.fetch import ACCEPT_FEED, ACCEPT_HTML, FetchOptions, Fetcher
+from archiver.capture.fetch import ACCEPT_FEED, ACCEPT_HTML, Fetcher, FetchOptions
 from archiver.capture.images import ImageDownload, download_images, image_urls, store_images
 from archiver.errors import ArchiverError, NotAnArticle
 from archiver.models import KIND_WEB, Capture, CaptureInfo, ImportResult, Summary

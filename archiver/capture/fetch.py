@@ -97,7 +97,9 @@ _MAGIC = (
     (b"OggS", "an Ogg file"),
     (b"\x00\x00\x00", "a binary (MP4/ISO media?) file"),
 )
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x01\x00")
+_IMAGE_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x01\x00",
+)
 
 
 def default_user_agent() -> str:

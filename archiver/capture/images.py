@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import requests
 
-from archiver.capture.fetch import ACCEPT_IMAGE, FetchOptions, Fetcher, media_type
+from archiver.capture.fetch import ACCEPT_IMAGE, Fetcher, FetchOptions, media_type
 from archiver.errors import ArchiverError
 from archiver.models import Article
 from archiver.store.archive import Archive, utc_iso

@@ -35,8 +35,8 @@ def parse_html(html: str, *, url: str | None = None, fetched_at: datetime) -> Ar
     for bad in root.xpath("//script|//style|//nav|//footer|//header"):
         bad.drop_tree()
     h1 = root.find(".//h1")
-    title = normalise_space((h1.text_content() if h1 is not None else root.findtext(".//title")
-                             or "")).strip()
+    title = normalise_space(h1.text_content() if h1 is not None else root.findtext(".//title")
+                             or "").strip()
     best, best_len = None, 0
     for el in root.xpath("//article|//div|//body"):
         length = sum(len(p.text_content()) for p in el.findall("p"))

@@ -88,7 +88,7 @@ def test_item_capture_is_the_item_xml(tmp_path, server, load):
 
     body = zlib.decompress(rows[0][4]) if rows[0][5] == "zlib" else rows[0][4]
     assert body.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<item")
-    assert "data-original".encode() in body
+    assert b"data-original" in body
 
 
 def test_rerun_adds_only_new_or_changed_items(tmp_path, server, load):
