@@ -269,7 +269,8 @@ def archive_feeds(
     for feed_url in _normalise_urls(feed_urls):
         try:
             got = fetcher.fetch(feed_url, accept=ACCEPT_FEED)
-            feed = parse_feed(got.body, feed_url=got.final_url, fetched_at=got.fetched_at)
+            feed = parse_feed(got.body, feed_url=got.final_url, fetched_at=got.fetched_at,
+                              content_type=got.content_type)
         except ArchiverError as exc:
             hint = f" (hint: {exc.hint})" if exc.hint else ""
             _report(summary, on_result,

@@ -14,18 +14,21 @@ image URLs. Sanitising happens when the item is derived (:mod:`archiver.extract.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import feedparser
 from lxml import etree
 
+from archiver.capture.encoding import decode
 from archiver.errors import FormatError
 from archiver.models import KIND_FEED_ITEM, Capture
 
 NS_ATOM = "http://www.w3.org/2005/Atom"
 NS_RSS1 = "http://purl.org/rss/1.0/"
 NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +81,16 @@ def _item_guid(item: etree._Element, fmt: str) -> str | None:
     return _text(item.find("guid"))
 
 
-def parse_feed(raw: bytes, *, feed_url: str, fetched_at: datetime) -> Feed:
+def parse_feed(raw: bytes, *, feed_url: str, fetched_at: datetime,
+               content_type: str | None = None) -> Feed:
     """The items of a feed as captures. Raises :class:`FormatError` for anything that is not a
     well-formed RSS or Atom feed."""
     if not raw.strip():
         raise FormatError("empty response, not a feed")
+    # Decode by archiver's charset policy rather than libxml2's: a feed declaring GB2312 is
+    # read as GB18030 (libxml2 would stop at the first GBK-only character such as 镕).
+    decoded = decode(raw, content_type)
+    raw = _XML_DECL.sub("", decoded.text, count=1).encode("utf-8")
     try:
         root = etree.fromstring(raw, parser=_parser())
     except etree.XMLSyntaxError as exc:

@@ -394,6 +394,12 @@ class Fetcher:
         if start > now:
             self._sleep(start - now)
 
+    def _done(self, url: str) -> None:
+        """The delay runs from the end of a response too: a slow server gets its pause."""
+        state = self._host(_netloc(url))
+        with self._lock:
+            state.next_at = max(state.next_at, self._clock() + self._delay_for(state))
+
     # -- robots.txt ------------------------------------------------------------------------
     def check_robots(self, url: str) -> None:
         """Raise :class:`RobotsDenied` when robots.txt forbids ``url`` to archiver."""
@@ -417,6 +423,13 @@ class Fetcher:
                                                                ArchiverError | None]:
         robots_url = f"{scheme}://{netloc}/robots.txt"
         self._wait_turn(robots_url)
+        try:
+            return self._read_robots(robots_url, netloc)
+        finally:
+            self._done(robots_url)
+
+    def _read_robots(self, robots_url: str, netloc: str) -> tuple[RobotFileParser | None,
+                                                                  ArchiverError | None]:
         try:
             response = self.session.get(
                 robots_url, timeout=(self.options.connect_timeout, self.options.read_timeout),
@@ -465,7 +478,10 @@ class Fetcher:
                 raise FetchError(f"{current}: only http and https URLs can be fetched")
             self.check_robots(current)
             self._wait_turn(current)
-            response = self._get(current, accept, referer)
+            try:
+                response = self._get(current, accept, referer)
+            finally:
+                self._done(current)
             if response.status_code in _REDIRECTS and response.headers.get("Location"):
                 response.close()
                 target = urljoin(current, response.headers["Location"].strip())
@@ -481,7 +497,10 @@ class Fetcher:
                 seen.add(key)
                 current = target
                 continue
-            return self._read(response, url, current, tuple(chain[:-1]), accept, limit)
+            try:
+                return self._read(response, url, current, tuple(chain[:-1]), accept, limit)
+            finally:
+                self._done(current)
 
     def _get(self, url: str, accept: str, referer: str | None) -> requests.Response:
         headers = {

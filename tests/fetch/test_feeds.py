@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from click.testing import CliRunner
 
 from archiver.capture.feeds import parse_feed
@@ -173,3 +174,18 @@ def test_atom_feed(load):
     assert (article.title, article.author, article.text) == (
         "第一篇", "作者甲", "这是一篇用来测试 Atom 格式的文章正文。")
     assert article.published.isoformat() == "2021-06-12T08:00:00+08:00"
+
+
+def test_feed_declaring_gb2312_with_gbk_only_characters(tmp_path, server):
+    raw = """<?xml version="1.0" encoding="gb2312"?>
+<rss version="2.0"><channel><title>地方新闻</title>
+<item><title>朱镕基旧居对外开放</title><link>http://news.test/1</link>
+<description>&lt;p&gt;记者王堃报道：朱镕基同志旧居经过修缮后今日起对外开放，吸引了大批市民前来参观。&lt;/p&gt;
+</description></item></channel></rss>""".encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("gb2312")  # really beyond GB2312
+    feed = parse_feed(raw, feed_url="http://news.test/rss", fetched_at=datetime.now(timezone.utc))
+    item = feed.items[0]
+    article = parse_feed_item(item, item.body.decode("utf-8"))
+    assert article.title == "朱镕基旧居对外开放"
+    assert article.text.startswith("记者王堃报道：朱镕基同志旧居")
