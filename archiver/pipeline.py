@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -83,9 +83,9 @@ def _store_batch(archive: Archive, batch: list[_Pending]) -> list[ImportResult]:
     with archive.transaction():
         for item in batch:
             key = article_key(item.capture, item.article)
-            capture_id, created = archive.add_capture(item.capture, key)
-            if created:
-                archive.set_capture_charset(capture_id, item.decoded.charset, item.decoded.reason)
+            capture = replace(item.capture, charset=item.decoded.charset,
+                              charset_reason=item.decoded.reason)
+            capture_id, created = archive.add_capture(capture, key)
             article_id, status = archive.put_article(
                 key, capture_id, item.capture.fetched_at if created else
                 _capture_time(archive, capture_id), item.article
@@ -113,11 +113,8 @@ def store_capture(archive: Archive, capture: Capture, *, origin: str | None = No
         url = capture.final_url or capture.url
         if url:
             with archive.transaction():
-                flagged = Capture(**{f.name: getattr(capture, f.name) for f in fields(Capture)} | {
-                    "flag": f"not-article: {exc}"[:200],
-                    "charset": decoded.charset,
-                    "charset_reason": decoded.reason,
-                })
+                flagged = replace(capture, flag=f"not-article: {exc}"[:200],
+                                  charset=decoded.charset, charset_reason=decoded.reason)
                 archive.add_capture(flagged, url_key(url))
         return ImportResult(origin, "refused", message=f"{origin}: not an article: {exc}")
     except ParseError as exc:
@@ -167,6 +164,12 @@ def import_paths(
                     article = derive(item, decoded.text)
                 except ArchiverError as exc:
                     report(ImportResult(where, "failed", message=f"{where}: {exc}"))
+                    continue
+                except Exception as exc:  # a parser bug must not stop a batch of thousands
+                    log.debug("cannot parse %s", where, exc_info=True)
+                    report(ImportResult(
+                        where, "failed",
+                        message=f"{where}: cannot parse ({type(exc).__name__}: {exc})"))
                     continue
                 batch.append(_Pending(item, article, decoded, where))
                 if len(batch) >= batch_size:

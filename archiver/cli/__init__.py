@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from archiver.cli import cmd_fetch  # noqa: F401  (registers archive, feed, history)
-from archiver.cli import cmd_store  # noqa: F401  (registers commands)
+from archiver.cli import cmd_export, cmd_store  # noqa: F401  (registers commands)
 from archiver.cli.base import ExitStatus, cli
 
 

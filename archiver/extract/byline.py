@@ -69,33 +69,57 @@ def take_tail_bylines(root: etree._Element, *, max_blocks: int = 3) -> TailBylin
     """Remove byline notes from the last paragraphs of a clean block tree and return them."""
     found: dict[str, str] = {}
     for _ in range(max_blocks * 2):
-        paras = [b for b in root if b.tag == "p"]
-        if not paras or root[-1].tag not in ("p", "figure"):
+        if not len(root) or root[-1].tag != "p":
             break
-        para = paras[-1]
-        if root[-1] is not para:
-            # A trailing image after the byline is rare; only look at text blocks.
+        para = root[-1]
+        full = "".join(para.itertext()).rstrip()
+        hit = _match_tail(full)
+        if not hit:
             break
-        if len(para) and para[-1].tag != "br":
-            text_tail = para[-1].tail or ""
+        field, value, start = hit
+        note_length = len(full) - start
+        if not full[:start].strip():
+            root.remove(para)
         else:
-            text_tail = None
-        full = "".join(para.itertext())
-        hit = _match_tail(full.rstrip())
+            # Trim the note from the paragraph's last text node, when it lies wholly inside it.
+            last = para[-1] if len(para) else None
+            node = (last.tail if last is not None else para.text) or ""
+            node = node.rstrip()
+            if len(node) < note_length:
+                break  # the note spans markup; leave the paragraph as it is
+            trimmed = node[: len(node) - note_length].rstrip()
+            if last is not None:
+                last.tail = trimmed
+            else:
+                para.text = trimmed
+        found.setdefault(field, value)
+    return TailByline(
+        editor=found.get("editor"),
+        reprinted_from=found.get("reprinted_from"),
+        source=found.get("source"),
+    )
+
+
+def take_tail_bylines_from_paragraphs(paragraphs: list[str], *, max_blocks: int = 3) -> tuple[
+    list[str], TailByline
+]:
+    """The same as :func:`take_tail_bylines` for plain-text paragraphs."""
+    paragraphs = list(paragraphs)
+    found: dict[str, str] = {}
+    for _ in range(max_blocks * 2):
+        if not paragraphs:
+            break
+        hit = _match_tail(paragraphs[-1].rstrip())
         if not hit:
             break
         field, value, start = hit
         found.setdefault(field, value)
-        remainder = full[:start].rstrip()
-        if not remainder:
-            root.remove(para)
-        elif text_tail is not None and len(text_tail.rstrip()) >= len(full.rstrip()) - start:
-            para[-1].tail = text_tail.rstrip()[: len(text_tail.rstrip()) - (len(full.rstrip()) - start)]
-        elif not len(para):
-            para.text = remainder
+        remainder = paragraphs[-1][:start].rstrip()
+        if remainder:
+            paragraphs[-1] = remainder
         else:
-            break  # the note spans markup; leave the paragraph as it is
-    return TailByline(
+            paragraphs.pop()
+    return paragraphs, TailByline(
         editor=found.get("editor"),
         reprinted_from=found.get("reprinted_from"),
         source=found.get("source"),

@@ -22,6 +22,9 @@ _ISO = re.compile(
 )
 
 
+_RFC2822 = re.compile(r"^[A-Za-z]{3},?\s+\d|\d\d:\d\d(:\d\d)?\s+(GMT|[+-]\d{4})$")
+
+
 def _zone(tz: str | None) -> timezone | ZoneInfo:
     if not tz:
         return SHANGHAI
@@ -48,7 +51,7 @@ def parse_date(raw: str | None, *, reference: datetime | None = None) -> datetim
     text = raw.strip()
     if not text:
         return None
-    if re.match(r"^[A-Za-z]{3},?\s+\d", text) or re.search(r"\d\d:\d\d(:\d\d)?\s+(GMT|[+-]\d{4})$", text):
+    if _RFC2822.search(text):
         try:
             value = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):

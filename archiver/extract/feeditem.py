@@ -128,7 +128,7 @@ def _published(entry: feedparser.FeedParserDict, reference: datetime) -> tuple[
             return datetime(*parsed[:6], tzinfo=timezone.utc), raw, f"feed-item:{name}"
         moment = resolve_relative_date(raw, reference)
         if moment is not None:
-            return moment, raw, f"feed-item:{name}(yearless)"
+            return moment, raw, f"feed-item:{name}"
         return None, raw, None
     return None, None, None
 

@@ -10,11 +10,13 @@ import html as htmllib
 from datetime import datetime
 from typing import Any
 
-from lxml import etree
-
 from archiver.errors import ParseError
-from archiver.extract.byline import take_tail_bylines
-from archiver.extract.clean import clean_html, finish, normalise_space
+from archiver.extract.byline import (
+    TailByline,
+    take_tail_bylines,
+    take_tail_bylines_from_paragraphs,
+)
+from archiver.extract.clean import Body, clean_html, finish, normalise_space
 from archiver.extract.dates import parse_date
 from archiver.extract.posts import _list, _str
 from archiver.models import Article
@@ -23,14 +25,12 @@ from archiver.urls import site_of
 PARSER_VERSION = "records-1"
 
 
-def text_to_tree(text: str) -> etree._Element:
-    """Plain text → clean block tree: one paragraph per non-empty line."""
-    root = etree.Element("div")
-    for line in text.splitlines():
-        line = normalise_space(line).strip()
-        if line:
-            etree.SubElement(root, "p").text = line
-    return root
+def text_to_body(text: str) -> tuple[Body, TailByline]:
+    """Plain text → clean body: one paragraph per non-empty line (no HTML parsing needed)."""
+    paragraphs = [p for p in (normalise_space(line).strip() for line in text.splitlines()) if p]
+    paragraphs, tail = take_tail_bylines_from_paragraphs(paragraphs)
+    html = "".join(f"<p>{htmllib.escape(p, quote=False)}</p>" for p in paragraphs)
+    return Body(html=html, text="\n\n".join(paragraphs), images=()), tail
 
 
 def parse_record(record: dict[str, Any], *, fetched_at: datetime) -> Article:
@@ -42,14 +42,14 @@ def parse_record(record: dict[str, Any], *, fetched_at: datetime) -> Article:
     url = _str(record.get("url") or record.get("link"))
     if record.get("html"):
         tree, _ = clean_html(str(record["html"]), base_url=url)
+        tail = take_tail_bylines(tree)
+        body = finish(tree)
         produced = "html"
     elif record.get("text") is not None:
-        tree = text_to_tree(str(record["text"]))
+        body, tail = text_to_body(str(record["text"]))
         produced = "text"
     else:
         raise ParseError("record has neither 'text' nor 'html'")
-    tail = take_tail_bylines(tree)
-    body = finish(tree)
     if not body.text:
         raise ParseError("record has an empty text")
     raw_date = _str(record.get("published") or record.get("date"))

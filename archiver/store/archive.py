@@ -117,7 +117,7 @@ class Archive:
         body = capture.body
         compression = None
         if len(body) >= _COMPRESS_MIN:
-            packed = zlib.compress(body, 6)
+            packed = zlib.compress(body, 1)  # level 1: 2x faster, ~2% larger
             if len(packed) < len(body):
                 body, compression = packed, "zlib"
         cur = self.conn.execute(
@@ -144,12 +144,6 @@ class Archive:
             ),
         )
         return int(cur.lastrowid), True
-
-    def set_capture_charset(self, capture_id: int, charset: str | None, reason: str | None) -> None:
-        self.conn.execute(
-            "UPDATE captures SET charset = ?, charset_reason = ? WHERE id = ?",
-            (charset, reason, capture_id),
-        )
 
     def flag_capture(self, capture_id: int, flag: str) -> None:
         self.conn.execute("UPDATE captures SET flag = ? WHERE id = ?", (flag, capture_id))

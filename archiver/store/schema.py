@@ -93,7 +93,7 @@ def _m002_images(conn: sqlite3.Connection) -> None:
         """
         CREATE TABLE blobs (
             sha256 TEXT PRIMARY KEY,
-            size INTEGER NOT NULL,          -- bytes before compression
+            size INTEGER NOT NULL,          -- bytes
             content_type TEXT,
             body BLOB NOT NULL
         );
