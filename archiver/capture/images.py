@@ -9,7 +9,7 @@ the single writer. A failed image never fails its article.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -149,3 +149,15 @@ def stored_image(archive: Archive, url: str) -> StoredImage | None:
     if row is None:
         return None
     return StoredImage(url=url, sha256=row[0], content_type=row[1], body=bytes(row[2]))
+
+
+def archive_image_source(archive: Archive) -> Callable[[str, str | None], bytes | None]:
+    """An image source for the export (``source(url, referer) -> bytes | None``) that serves
+    the images downloaded into the archive and never touches the network. Compose it with a
+    downloader: ``first_of(archive_image_source(archive), http_image_source())``."""
+
+    def source(url: str, referer: str | None = None) -> bytes | None:
+        found = stored_image(archive, url)
+        return found.body if found is not None else None
+
+    return source

@@ -10,7 +10,7 @@ import time
 from click.testing import CliRunner
 
 from archiver.capture.fetch import MB, Fetcher
-from archiver.capture.images import fetch_images, stored_image
+from archiver.capture.images import archive_image_source, fetch_images, stored_image
 from archiver.cli import cli
 from archiver.crawl import archive_feeds, archive_urls
 
@@ -41,6 +41,22 @@ def test_images_downloaded_with_referer_and_content_addressed(server, archive, f
     referers = {path: headers.get("Referer") for path, headers in server.requests
                 if path.startswith("/img/")}
     assert referers == {p: url for p in ("/img/a.png", "/img/same-bytes.png", "/img/b.jpg")}
+
+
+def test_export_can_take_images_from_the_archive(server, archive, fast, tmp_path):
+    from archiver.export.run import export_articles
+
+    server.page("/img/a.png", PNG, content_type="image/png")
+    url = server.page("/news/e.html", article_page("/img/a.png"))
+    archive_urls(archive, [url], options=fast, images=True)
+    source = archive_image_source(archive)
+    assert source(server.url("/img/a.png"), url) == PNG
+    assert source(server.url("/img/never.png"), url) is None
+    server.routes.clear()  # the export must not need the network any more
+    result = export_articles(archive, out=tmp_path / "out", images=True, image_source=source)
+    assert result.missing_images == ()
+    written = [p for p in (tmp_path / "out").rglob("*.png")]
+    assert [p.read_bytes() for p in written] == [PNG]
 
 
 def test_failed_image_never_fails_the_article(server, archive, fast):
