@@ -183,14 +183,25 @@ def store_fetched(archive: Archive, capture: Capture, *, origin: str) -> ImportR
     return store_capture(archive, capture, origin=origin)
 
 
-def _normalise_urls(urls: Iterable[str]) -> list[str]:
+def _normalise_urls(urls: Iterable[str], bad: list[ImportResult] | None = None) -> list[str]:
+    """URLs stripped and deduplicated by identity; unusable ones become failed results."""
     seen: set[str] = set()
     out = []
     for url in urls:
         url = url.strip()
         if not url or url.startswith("#"):
             continue
-        key = canonical_url(url)
+        try:
+            key = canonical_url(url)
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError as exc:
+            if bad is not None:
+                bad.append(ImportResult(url, "failed", message=f"{url}: invalid URL ({exc})"))
+            continue
+        if scheme not in ("http", "https"):
+            if bad is not None:
+                bad.append(ImportResult(url, "failed", message=f"{url}: not an http(s) URL"))
+            continue
         if key not in seen:
             seen.add(key)
             out.append(url)
@@ -219,7 +230,10 @@ def archive_urls(
     (status ``failed`` or ``refused``) with a one-line message. Pass ``session`` to control
     networking (tests, proxies) or a ready ``fetcher`` to share politeness state."""
     summary = Summary()
-    todo = _normalise_urls(urls)
+    bad: list[ImportResult] = []
+    todo = _normalise_urls(urls, bad)
+    for result in bad:
+        _report(summary, on_result, result)
     fetcher = fetcher or Fetcher(options, session=session, pool_size=max(10, concurrency))
     for outcome in _fetch_all(fetcher, todo, concurrency=concurrency, images=images):
         _report(summary, on_result, _store_outcome(archive, outcome))
@@ -266,7 +280,11 @@ def archive_feeds(
     summary = Summary()
     fetcher = Fetcher(options, session=session, pool_size=max(10, concurrency))
     links: list[str] = []
-    for feed_url in _normalise_urls(feed_urls):
+    bad: list[ImportResult] = []
+    feed_list = _normalise_urls(feed_urls, bad)
+    for result in bad:
+        _report(summary, on_result, result)
+    for feed_url in feed_list:
         try:
             got = fetcher.fetch(feed_url, accept=ACCEPT_FEED)
             feed = parse_feed(got.body, feed_url=got.final_url, fetched_at=got.fetched_at,

@@ -22,6 +22,7 @@ import feedparser
 from lxml import etree
 
 from archiver.capture.encoding import decode
+from archiver.capture.fetch import looks_like_feed, looks_like_html
 from archiver.errors import FormatError
 from archiver.models import KIND_FEED_ITEM, Capture
 
@@ -87,6 +88,9 @@ def parse_feed(raw: bytes, *, feed_url: str, fetched_at: datetime,
     well-formed RSS or Atom feed."""
     if not raw.strip():
         raise FormatError("empty response, not a feed")
+    if not looks_like_feed(raw) and looks_like_html(raw):
+        raise FormatError("an HTML page, not an RSS or Atom feed",
+                          hint=f"archive the page with `archiver archive {feed_url}`")
     # Decode by archiver's charset policy rather than libxml2's: a feed declaring GB2312 is
     # read as GB18030 (libxml2 would stop at the first GBK-only character such as 镕).
     decoded = decode(raw, content_type)

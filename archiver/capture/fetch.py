@@ -471,7 +471,7 @@ class Fetcher:
                               else self.options.max_bytes)
         current = url.strip()
         chain = [current]
-        seen = {canonical_url(current)}
+        seen = {_identity(current)}
         while True:
             scheme = urlsplit(current).scheme.lower()
             if scheme not in ("http", "https"):
@@ -484,8 +484,11 @@ class Fetcher:
                 self._done(current)
             if response.status_code in _REDIRECTS and response.headers.get("Location"):
                 response.close()
-                target = urljoin(current, response.headers["Location"].strip())
-                key = canonical_url(target)
+                try:
+                    target = urljoin(current, response.headers["Location"].strip())
+                except ValueError as exc:
+                    raise FetchError(f"redirect to an invalid URL ({exc})") from exc
+                key = _identity(target)
                 chain.append(target)
                 if key in seen:
                     raise FetchError("redirect loop: " + " → ".join(chain))
@@ -571,6 +574,13 @@ class Fetcher:
 
 
 _UA_TOKEN = "archiver"
+
+
+def _identity(url: str) -> str:
+    try:
+        return canonical_url(url)
+    except ValueError as exc:
+        raise FetchError(f"invalid URL {url!r} ({exc})") from exc
 
 
 def _netloc(url: str) -> str:

@@ -45,13 +45,16 @@ def _make_options(delay: float, timeout: float, max_size: float, ignore_robots: 
     )
 
 
-def _reporter(verbose: bool) -> Callable[[ImportResult], None]:
+def _reporter(verbose: bool, ticker: _Ticker) -> Callable[[ImportResult], None]:
+    # On a terminal, a message first wipes the progress line; elsewhere no control characters.
+    wipe = "\r" + " " * 40 + "\r" if ticker.enabled else ""
+
     def on_result(result: ImportResult) -> None:
         if result.status in ("failed", "refused"):
-            click.echo(f"\rerror: {result.message}", err=True)
+            click.echo(f"{wipe}error: {result.message}", err=True)
         elif verbose:
             detail = f" ({result.message})" if result.message else ""
-            click.echo(f"{result.status}: {result.origin}{detail}", err=True)
+            click.echo(f"{wipe}{result.status}: {result.origin}{detail}", err=True)
     return on_result
 
 
@@ -97,7 +100,8 @@ def archive_cmd(ctx: click.Context, urls: tuple[str, ...], input_file: TextIO | 
     ticker = _Ticker("archiving")
     summary = archive_urls(
         archive, todo, options=_make_options(delay, timeout, max_size, ignore_robots),
-        concurrency=concurrency, images=images, on_result=_reporter(verbose), progress=ticker,
+        concurrency=concurrency, images=images, on_result=_reporter(verbose, ticker),
+        progress=ticker,
     )
     ticker.close()
     _finish(ctx, summary)
@@ -117,7 +121,7 @@ def feed_cmd(ctx: click.Context, urls: tuple[str, ...], fetch_links: bool, concu
     summary = archive_feeds(
         archive, urls, options=_make_options(delay, timeout, max_size, ignore_robots),
         fetch_links=fetch_links, images=images, concurrency=concurrency,
-        on_result=_reporter(verbose), progress=ticker,
+        on_result=_reporter(verbose, ticker), progress=ticker,
     )
     ticker.close()
     _finish(ctx, summary)

@@ -234,3 +234,16 @@ def test_input_file_and_stdin(tmp_path, server, load):
 def test_no_urls_is_a_usage_error(tmp_path):
     result = run(tmp_path / "a.db", "archive")
     assert result.exit_code == 2
+
+
+def test_unusable_urls_are_one_error_each(tmp_path):
+    db = tmp_path / "a.db"
+    result = run(db, "archive", *FAST, "ftp://example.invalid/x", "http://[::1",
+                 "http://127.0.0.1:99999/")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: ftp://example.invalid/x: not an http(s) URL",
+        "error: http://[::1: invalid URL (Invalid IPv6 URL)",
+        "error: http://127.0.0.1:99999/: invalid URL (Port out of range 0-65535)",
+        "0 archived, 0 unchanged, 3 failed",
+    ]

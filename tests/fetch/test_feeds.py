@@ -128,8 +128,9 @@ def test_html_page_is_not_a_feed(tmp_path, server, load):
     page = server.page("/page.html", load("utf8.html"))
     result = run(db, "feed", *FAST, page)
     assert result.exit_code == 1
-    assert "error: " + page + ": not well-formed XML" in result.stderr or \
-        "is not an RSS or Atom feed" in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"error: {page}: an HTML page, not an RSS or Atom feed (hint: archive the page with "
+        f"`archiver archive {page}`)")
 
 
 def test_fetch_links_archives_pages_and_keeps_item_article_over_captcha(tmp_path, server, load):
