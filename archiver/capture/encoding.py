@@ -18,9 +18,9 @@ GB2312 and GBK are read as their superset GB18030, Big5 as Big5-HKSCS, because p
 the smaller charset routinely use characters only the superset has (朱镕基, 堃, 𠮷).
 
 A declaration is *overruled* when it does not decode the bytes, or when it names a legacy
-charset but the bytes are valid UTF-8 with a fair amount of non-ASCII text (GBK or Big5 text of
-that length is practically never valid UTF-8 by accident; the reverse — UTF-8 mislabelled by a
-stale header or template — is common). The overruled declarations are noted in the reason, e.g.
+charset but the bytes are valid UTF-8 containing several three-byte sequences (GBK or Big5 text
+practically never forms those by accident; the reverse — UTF-8 mislabelled by a stale header or
+template — is common). The overruled declarations are noted in the reason, e.g.
 ``detected (overruled header:utf-8)``.
 """
 
@@ -73,9 +73,12 @@ _XML_DECL = re.compile(rb"<\?xml[^>]+encoding\s*=\s*[\"']([\w.:\-]+)", re.IGNORE
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 # Declarations sit in the head; browsers look at the first 1024 bytes, we allow more.
 _PRESCAN = 8192
-# Why 24: 24 non-ASCII bytes are ~8 CJK characters in UTF-8; the chance that as many GBK/Big5
-# characters form valid UTF-8 by accident is negligible, while real pages have hundreds.
-_UTF8_EVIDENCE = 24
+# Why characters from U+0800 up: CJK text in UTF-8 is three-byte sequences, and GBK/Big5 bytes
+# almost never form one by accident (that needs an E0-EF lead byte followed by two bytes in
+# 80-BF). Two-byte sequences are no evidence: GBK "一一一" (D2 BB …) is valid UTF-8 "һһһ".
+# Why 8: a real UTF-8 Chinese page has hundreds; a handful can be chance.
+_WIDE = re.compile("[\u0800-\U0010ffff]")
+_UTF8_EVIDENCE = 8
 _DETECT_BYTES = 200_000
 
 
@@ -135,10 +138,11 @@ def declared_charset(raw: bytes) -> tuple[str | None, str]:
 
 
 def _clearly_utf8(raw: bytes) -> bool:
-    """Valid UTF-8 with enough non-ASCII bytes to be evidence rather than chance."""
-    if len(_NON_ASCII.findall(raw[:_DETECT_BYTES], )) < _UTF8_EVIDENCE:
+    """Valid UTF-8 with enough three-byte sequences to be evidence rather than chance."""
+    text = _try(raw, "utf-8")
+    if text is None:
         return False
-    return _try(raw, "utf-8") is not None
+    return len(_WIDE.findall(text, 0, _DETECT_BYTES)) >= _UTF8_EVIDENCE
 
 
 def _detect(raw: bytes) -> str | None:
@@ -182,16 +186,19 @@ def decode(raw: bytes, content_type: str | None = None, *, default: str | None =
             return Decoded(text, codec, _with_notes(reason, overruled))
         overruled.append(f"{reason}:{declared}")
     if weak_header and header_codec:
-        detected = None if utf8 or not _NON_ASCII.search(raw) else _detect(raw)
-        if utf8 or detected in _CJK:
+        # Real Latin-1 text with accents is never valid UTF-8, so any valid UTF-8 wins here.
+        any_utf8 = bool(_NON_ASCII.search(raw)) and _try(raw, "utf-8") is not None
+        detected = None if any_utf8 or not _NON_ASCII.search(raw) else _detect(raw)
+        if any_utf8 or detected in _CJK:
             overruled.append(f"header:{header}")
         else:
             text = _try(raw, header_codec)
             if text is not None:
                 return Decoded(text, header_codec, _with_notes("header", overruled))
-    # Nothing usable declared. UTF-8 that decodes is almost surely UTF-8; otherwise detect.
+    # Nothing usable declared. UTF-8 with three-byte sequences (or pure ASCII) is UTF-8;
+    # two-byte-only UTF-8 may be GBK by chance, so the detector gets a say.
     text = _try(raw, "utf-8")
-    if text is not None:
+    if text is not None and (utf8 or not _NON_ASCII.search(raw) or _detect(raw) not in _CJK):
         return Decoded(text, "utf-8", _with_notes("utf-8-valid", overruled))
     if default:
         codec = normalise_charset(default)

@@ -95,6 +95,7 @@ def write_warc(
     path: str | os.PathLike[str],
     *,
     capture_ids: Iterable[int] | None = None,
+    article_ids: Iterable[int] | None = None,
     kinds: Iterable[str] = EXPORTED_KINDS,
     include_flagged: bool = True,
     compress: bool | None = None,
@@ -103,22 +104,30 @@ def write_warc(
     """Write captures to a WARC file (gzipped per record when ``path`` ends in ``.gz`` or
     ``compress`` is true). Returns the number of captures written.
 
-    ``capture_ids`` limits the export (e.g. the captures of chosen articles); by default every
-    web and feed-item capture is written, oldest first. Posts and JSON Lines records have no
-    HTTP exchange and are never written.
+    ``capture_ids`` limits the export to those captures, ``article_ids`` to every capture of
+    those articles (all versions, flagged ones included unless ``include_flagged`` is false);
+    by default every web and feed-item capture is written, oldest first. Posts and JSON Lines
+    records have no HTTP exchange and are never written.
     """
     from archiver import __version__
 
     path = Path(path)
     gz = path.name.endswith(".gz") if compress is None else compress
     kinds = tuple(kinds)
-    if capture_ids is None:
-        marks = ", ".join("?" for _ in kinds)
-        flag = "" if include_flagged else " AND flag IS NULL"
+    marks = ", ".join("?" for _ in kinds)
+    flag = "" if include_flagged else " AND flag IS NULL"
+    if capture_ids is not None:
+        ids = list(capture_ids)
+    elif article_ids is not None:
+        ids = []
+        for article_id in article_ids:
+            ids += [row[0] for row in archive.conn.execute(
+                f"""SELECT c.id FROM captures c JOIN articles a ON a.key = c.key
+                    WHERE a.id = ? AND c.kind IN ({marks}){flag} ORDER BY c.id""",
+                (article_id, *kinds))]
+    else:
         ids = [row[0] for row in archive.conn.execute(
             f"SELECT id FROM captures WHERE kind IN ({marks}){flag} ORDER BY id", kinds)]
-    else:
-        ids = list(capture_ids)
     written = 0
     tmp = path.with_name(path.name + ".part")
     try:

@@ -130,3 +130,16 @@ def test_truncated_warc_is_a_clear_failure(tmp_path, load):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] <= 1
     conn.close()
+
+
+def test_export_selected_articles_with_all_their_versions(tmp_path, server, load, archive, fast):
+    page = load("utf8.html")
+    server.page("/a.html", page)
+    server.page("/b.html", load("big5.html"))
+    archive_urls(archive, [server.url("/a.html"), server.url("/b.html")], options=fast)
+    server.page("/a.html", page + b"<!-- v2 -->")
+    archive_urls(archive, [server.url("/a.html")], options=fast)
+    out = tmp_path / "a.warc"
+    assert write_warc(archive, out, article_ids=[archive.resolve(server.url("/a.html"))]) == 2
+    bodies = [c.body for c in read_warc(out)]
+    assert bodies == [page, page + b"<!-- v2 -->"]
