@@ -24,6 +24,7 @@ calls the payload). Decoding to text is :mod:`archiver.capture.encoding`'s job.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import zlib
@@ -294,7 +295,7 @@ class _Inflater:
         if self._d is None:
             self.size += len(data)
             if self.size > self.limit:
-                raise _TooBig(self.size)
+                raise _TooBig(self.size, data)
             return data
         out = bytearray()
         try:
@@ -312,7 +313,7 @@ class _Inflater:
                 self._first = False
                 out += piece
                 if self.size + len(out) > self.limit:
-                    raise _TooBig(self.size + len(out))
+                    raise _TooBig(self.size + len(out), bytes(out))
                 if self._d.unconsumed_tail:
                     data = self._d.unconsumed_tail
                 elif self._d.eof and self._d.unused_data.strip(b"\x00"):
@@ -327,8 +328,27 @@ class _Inflater:
 
 
 class _TooBig(Exception):
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, tail: bytes = b"") -> None:
         self.size = size
+        self.tail = tail  # what the last feed produced before passing the limit
+
+
+_CHALLENGE_SAMPLE = 64 * 1024
+# Bot walls answer 403/429/503 with a script page; naming them beats a bare status code.
+# (Challenge pages served with status 200 are recognised by the page parser, not here.)
+_CHALLENGES = (
+    (re.compile(rb"window\.captcha\b|safeline", re.I), "a Chaitin SafeLine captcha page"),
+    (re.compile(rb"cf[-_]chl[-_]|challenge-platform|cf-browser-verification", re.I),
+     "a Cloudflare challenge page"),
+)
+
+
+def challenge_kind(head: bytes) -> str | None:
+    """Which bot-challenge page ``head`` starts, if any."""
+    for pattern, what in _CHALLENGES:
+        if pattern.search(head):
+            return what
+    return None
 
 
 @dataclass
@@ -528,7 +548,12 @@ class Fetcher:
         with response:
             status = response.status_code
             if status >= 400 or status < 200 or status in _REDIRECTS:
-                raise FetchError(_status_message(response))
+                message = _status_message(response, self.options.retries)
+                if status in (403, 429, 503):
+                    challenge = challenge_kind(self._sample(response))
+                    if challenge:
+                        message += f": {challenge}, which archiver cannot pass"
+                raise FetchError(message)
             ctype = response.headers.get("Content-Type", "")
             _refuse_by_type(ctype, accept, final_url)
             length = response.headers.get("Content-Length", "")
@@ -544,7 +569,18 @@ class Fetcher:
             fetched_at=fetched_at, redirects=redirects, request_headers=request_headers,
         )
 
-    def _stream(self, response: requests.Response, encoding: str, limit: int, url: str) -> bytes:
+    def _sample(self, response: requests.Response) -> bytes:
+        """The start of an error response's body (enough to recognise a challenge page)."""
+        try:
+            return self._stream(response, response.headers.get("Content-Encoding", ""),
+                                _CHALLENGE_SAMPLE, response.url, truncate=True)
+        except ArchiverError:
+            return b""
+
+    def _stream(self, response: requests.Response, encoding: str, limit: int, url: str, *,
+                truncate: bool = False) -> bytes:
+        """The decoded body, at most ``limit`` bytes: past it, FetchError — or, with
+        ``truncate``, just the first ``limit`` bytes."""
         inflater = _Inflater(encoding, limit)
         deadline = self._clock() + self.options.total_timeout
         body = bytearray()
@@ -558,6 +594,8 @@ class Fetcher:
                         f"({len(body):,} bytes so far)"
                     )
         except _TooBig as exc:
+            if truncate:
+                return bytes((body + exc.tail)[:limit])
             what = "decompressed body" if inflater.coding else "body"
             raise FetchError(_too_big(limit, f"the {what} passed {exc.size:,} bytes")) from None
         except requests.RequestException as exc:
@@ -596,7 +634,7 @@ def _too_big(limit: int, detail: str) -> str:
     return f"response larger than the {limit / MB:g} MB limit ({detail}); raise it with --max-size"
 
 
-def _status_message(response: requests.Response) -> str:
+def _status_message(response: requests.Response, retries: int) -> str:
     status = response.status_code
     reason = response.reason or ""
     message = f"HTTP {status} {reason}".rstrip()
@@ -604,8 +642,8 @@ def _status_message(response: requests.Response) -> str:
     if status in (429, 503) and retry_after:
         message += f" (the server asks to retry after {retry_after.strip()}"
         message += "s)" if retry_after.strip().isdigit() else ")"
-    elif status in _RETRY_STATUSES:
-        message += " (after retries)"
+    elif status in _RETRY_STATUSES and retries:
+        message += f" (after {retries} retries)"
     return message
 
 

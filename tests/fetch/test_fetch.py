@@ -68,7 +68,7 @@ def test_500_twice_then_200_is_retried(server, fast):
 
 def test_500_forever_gives_up_with_clear_error(server, fast):
     url = server.page("/down", b"oops", status=503)
-    with pytest.raises(FetchError, match=r"^HTTP 503 Service Unavailable \(after retries\)$"):
+    with pytest.raises(FetchError, match=r"^HTTP 503 Service Unavailable \(after 3 retries\)$"):
         Fetcher(no_robots(fast)).fetch(url)
     assert server.hits["/down"] == 1 + fast.retries
 
@@ -304,3 +304,30 @@ def test_crawl_delay_from_robots_is_honoured(server, fast):
     fetcher.fetch(server.url("/a"))
     fetcher.fetch(server.url("/b"))
     assert slept and max(slept) == pytest.approx(5.0)
+
+
+def test_cloudflare_challenge_behind_403_is_named(server, fast):
+    page = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+            b"<script src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1'></script>"
+            b"</body></html>")
+    url = server.page("/cf", page, status=403)
+    with pytest.raises(FetchError) as info:
+        Fetcher(no_robots(fast)).fetch(url)
+    assert str(info.value) == ("HTTP 403 Forbidden: a Cloudflare challenge page, which archiver "
+                               "cannot pass")
+
+
+def test_safeline_behind_gzipped_503_is_named(server, fast):
+    page = b"<html><script>window.captcha = {};</script>" + b" " * 200_000 + b"</html>"
+    url = server.page("/sl", gzip.compress(page), status=503,
+                      headers={"Content-Encoding": "gzip"})
+    options = dataclasses.replace(no_robots(fast), retries=0)
+    with pytest.raises(FetchError, match=r"^HTTP 503 Service Unavailable: "
+                                         r"a Chaitin SafeLine captcha page"):
+        Fetcher(options).fetch(url)
+
+
+def test_plain_403_stays_plain(server, fast):
+    url = server.page("/forbidden", b"<html><body>no</body></html>", status=403)
+    with pytest.raises(FetchError, match=r"^HTTP 403 Forbidden$"):
+        Fetcher(no_robots(fast)).fetch(url)
