@@ -165,7 +165,7 @@ def test_safeline_captcha_refused_and_good_article_kept(tmp_path, server, load):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1
-    assert "not an article" in errors[0]
+    assert errors[0].count("not an article") == 1
     assert "captcha" in errors[0]
     assert result.stderr.strip().endswith("0 archived, 0 unchanged, 1 failed")
     # The good article is untouched; the challenge is kept for the record, flagged.
