@@ -11,6 +11,7 @@ hammering one.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 import requests
 
 from archiver.capture.feeds import parse_feed
-from archiver.capture.fetch import ACCEPT_FEED, ACCEPT_HTML, Fetcher, FetchOptions
+from archiver.capture.fetch import ACCEPT_FEED, ACCEPT_HTML, Fetcher, FetchOptions, Validators
 from archiver.capture.images import ImageDownload, download_images, image_urls, store_images
 from archiver.errors import ArchiverError, NotAnArticle
 from archiver.models import KIND_WEB, Capture, CaptureInfo, ImportResult, Summary
@@ -42,6 +43,7 @@ class _Outcome:
     capture: Capture | None = None
     error: ArchiverError | None = None
     images: list[ImageDownload] = field(default_factory=list)
+    not_modified: bool = False
 
 
 class _Frontier:
@@ -80,11 +82,14 @@ class _Frontier:
             self.cond.notify_all()
 
 
-def _fetch_one(fetcher: Fetcher, url: str, *, images: bool) -> _Outcome:
+def _fetch_one(fetcher: Fetcher, url: str, *, images: bool,
+               validators: Validators | None = None) -> _Outcome:
     try:
-        got = fetcher.fetch(url, accept=ACCEPT_HTML)
+        got = fetcher.fetch(url, accept=ACCEPT_HTML, validators=validators)
     except ArchiverError as exc:
         return _Outcome(url, error=exc)
+    if got.not_modified:
+        return _Outcome(url, not_modified=True)
     capture = got.to_capture(kind=KIND_WEB, origin=url)
     outcome = _Outcome(url, capture=capture)
     if images and capture.body.strip():
@@ -104,15 +109,16 @@ def _page_images(fetcher: Fetcher, capture: Capture) -> list[ImageDownload]:
                            referer=article.url or capture.final_url or capture.url)
 
 
-def _fetch_all(fetcher: Fetcher, urls: list[str], *, concurrency: int, images: bool
-               ) -> Iterator[_Outcome]:
+def _fetch_all(fetcher: Fetcher, urls: list[str], *, concurrency: int, images: bool,
+               validators: dict[str, Validators] | None = None) -> Iterator[_Outcome]:
     frontier = _Frontier(urls, fetcher)
+    validators = validators or {}
     workers = max(1, min(concurrency, len(frontier.hosts)))
     if workers == 1:
         while (job := frontier.take()) is not None:
             host, url = job
             try:
-                yield _fetch_one(fetcher, url, images=images)
+                yield _fetch_one(fetcher, url, images=images, validators=validators.get(url))
             finally:
                 frontier.done(host)
         return
@@ -123,7 +129,8 @@ def _fetch_all(fetcher: Fetcher, urls: list[str], *, concurrency: int, images: b
             while (job := frontier.take()) is not None:
                 host, url = job
                 try:
-                    outcome = _fetch_one(fetcher, url, images=images)
+                    outcome = _fetch_one(fetcher, url, images=images,
+                                         validators=validators.get(url))
                 except Exception as exc:  # a bug must not hang the writer: report it
                     log.exception("fetching %s failed", url)
                     outcome = _Outcome(url, error=ArchiverError(f"internal error: {exc!r}"))
@@ -163,6 +170,20 @@ def _known(archive: Archive, capture: Capture) -> tuple[int | None, str | None] 
     if row is None:
         return None
     return archive.article_id_for_key(key), row[0]
+
+
+def _validators(archive: Archive, url: str) -> Validators | None:
+    """ETag / Last-Modified of the newest good web capture of ``url`` that has an article."""
+    key = url_key(url)
+    if archive.article_id_for_key(key) is None:
+        return None
+    row = archive.conn.execute(
+        """SELECT headers FROM captures WHERE key = ? AND kind = ? AND flag IS NULL
+           ORDER BY id DESC LIMIT 1""", (key, KIND_WEB)
+    ).fetchone()
+    if row is None:
+        return None
+    return Validators.from_headers(tuple(tuple(h) for h in json.loads(row[0] or "[]")))
 
 
 def store_fetched(archive: Archive, capture: Capture, *, origin: str) -> ImportResult:
@@ -235,7 +256,10 @@ def archive_urls(
     for result in bad:
         _report(summary, on_result, result)
     fetcher = fetcher or Fetcher(options, session=session, pool_size=max(10, concurrency))
-    for outcome in _fetch_all(fetcher, todo, concurrency=concurrency, images=images):
+    # Read here, in the writer's thread: workers never touch the archive.
+    validators = {url: v for url in todo if (v := _validators(archive, url)) is not None}
+    for outcome in _fetch_all(fetcher, todo, concurrency=concurrency, images=images,
+                              validators=validators):
         _report(summary, on_result, _store_outcome(archive, outcome))
         if progress:
             progress(1)
@@ -244,6 +268,9 @@ def archive_urls(
 
 def _store_outcome(archive: Archive, outcome: _Outcome) -> ImportResult:
     url = outcome.url
+    if outcome.not_modified:
+        return ImportResult(url, "unchanged", archive.article_id_for_key(url_key(url)),
+                            message="304 Not Modified")
     if outcome.error is not None:
         exc = outcome.error
         status = "refused" if isinstance(exc, NotAnArticle) else "failed"

@@ -135,6 +135,20 @@ class FetchOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Validators:
+    """What an earlier response said about its version, for a conditional request."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def from_headers(cls, headers: tuple[tuple[str, str], ...]) -> Validators | None:
+        found = {k.lower(): v for k, v in headers}
+        etag, modified = found.get("etag"), found.get("last-modified")
+        return cls(etag, modified) if etag or modified else None
+
+
+@dataclass(frozen=True, slots=True)
 class Fetched:
     """One HTTP response as received (payload only: transfer and content coding removed)."""
 
@@ -146,6 +160,11 @@ class Fetched:
     fetched_at: datetime
     redirects: tuple[str, ...] = ()  # URLs passed through, in order
     request_headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered a conditional request with 304: the earlier capture stands."""
+        return self.status == 304
 
     @property
     def content_type(self) -> str:
@@ -481,8 +500,12 @@ class Fetcher:
 
     # -- fetching --------------------------------------------------------------------------
     def fetch(self, url: str, *, accept: str = ACCEPT_HTML, referer: str | None = None,
-              max_bytes: int | None = None) -> Fetched:
+              max_bytes: int | None = None, validators: Validators | None = None) -> Fetched:
         """GET ``url`` (following redirects) and return the response with its whole body.
+
+        With ``validators`` (from an earlier capture) the request is conditional, and a
+        ``304 Not Modified`` comes back as a :class:`Fetched` with ``not_modified`` true and
+        no body.
 
         Raises :class:`FetchError` (network, HTTP status, size, redirect loop),
         :class:`RobotsDenied`, or :class:`NotAnArticle` when a page is not HTML.
@@ -499,7 +522,7 @@ class Fetcher:
             self.check_robots(current)
             self._wait_turn(current)
             try:
-                response = self._get(current, accept, referer)
+                response = self._get(current, accept, referer, validators)
             finally:
                 self._done(current)
             if response.status_code in _REDIRECTS and response.headers.get("Location"):
@@ -520,12 +543,19 @@ class Fetcher:
                 seen.add(key)
                 current = target
                 continue
+            if response.status_code == 304 and validators:
+                response.close()
+                return Fetched(url=url, final_url=current, status=304,
+                               headers=tuple(response.raw.headers.items()), body=b"",
+                               fetched_at=datetime.now(timezone.utc),
+                               redirects=tuple(chain[:-1]))
             try:
                 return self._read(response, url, current, tuple(chain[:-1]), accept, limit)
             finally:
                 self._done(current)
 
-    def _get(self, url: str, accept: str, referer: str | None) -> requests.Response:
+    def _get(self, url: str, accept: str, referer: str | None,
+             validators: Validators | None = None) -> requests.Response:
         headers = {
             "User-Agent": self.options.agent,
             "Accept": _ACCEPT_HEADERS[accept],
@@ -534,6 +564,11 @@ class Fetcher:
         }
         if referer:
             headers["Referer"] = referer
+        if validators is not None:
+            if validators.etag:
+                headers["If-None-Match"] = validators.etag
+            if validators.last_modified:
+                headers["If-Modified-Since"] = validators.last_modified
         try:
             return self.session.get(
                 url, headers=headers, stream=True, allow_redirects=False,
@@ -547,7 +582,7 @@ class Fetcher:
         fetched_at = datetime.now(timezone.utc)
         with response:
             status = response.status_code
-            if status >= 400 or status < 200 or status in _REDIRECTS:
+            if status >= 400 or status < 200 or status in _REDIRECTS or status == 304:
                 message = _status_message(response, self.options.retries)
                 if status in (403, 429, 503):
                     challenge = challenge_kind(self._sample(response))

@@ -90,8 +90,9 @@ def archive_cmd(ctx: click.Context, urls: tuple[str, ...], input_file: TextIO | 
                 ignore_robots: bool, images: bool, verbose: bool) -> None:
     """Fetch web pages and archive them (raw bytes kept, article derived).
 
-    A page whose bytes did not change since its last capture is reported unchanged and adds
-    nothing. Challenge/captcha pages and non-HTML responses are refused.
+    Re-archiving asks the server whether the page changed (ETag / Last-Modified); a page that
+    did not change, or whose bytes are the same, is reported unchanged and adds nothing.
+    Challenge/captcha pages and non-HTML responses are refused.
     """
     todo = _read_urls(urls, input_file)
     if not todo:

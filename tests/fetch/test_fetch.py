@@ -331,3 +331,41 @@ def test_plain_403_stays_plain(server, fast):
     url = server.page("/forbidden", b"<html><body>no</body></html>", status=403)
     with pytest.raises(FetchError, match=r"^HTTP 403 Forbidden$"):
         Fetcher(no_robots(fast)).fetch(url)
+
+
+def _conditional(server, page, *, etag=None, modified=None):
+    def handler(h):
+        if (etag and h.headers.get("If-None-Match") == etag) or (
+                modified and h.headers.get("If-Modified-Since") == modified):
+            h.send_response(304)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            server.not_modified = getattr(server, "not_modified", 0) + 1
+            return
+        headers = {}
+        if etag:
+            headers["ETag"] = etag
+        if modified:
+            headers["Last-Modified"] = modified
+        server.send(h, 200, page, headers=headers)
+    return server.route("/cond.html", handler)
+
+
+@pytest.mark.parametrize("validator", [{"etag": '"v1"'},
+                                       {"modified": "Sat, 12 Jun 2021 04:18:40 GMT"}],
+                         ids=["etag", "last-modified"])
+def test_rearchive_is_a_conditional_request(server, archive, fast, load, validator):
+    from archiver.crawl import archive_urls
+
+    url = _conditional(server, load("utf8.html"), **validator)
+    assert archive_urls(archive, [url], options=no_robots(fast)).imported == 1
+    again = archive_urls(archive, [url], options=no_robots(fast))
+    assert (again.unchanged, again.imported, again.failed) == (1, 0, 0)
+    assert server.not_modified == 1
+    assert archive.conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
+
+
+def test_unasked_304_is_an_error(server, fast):
+    url = server.page("/odd", b"", status=304)
+    with pytest.raises(FetchError, match=r"^HTTP 304 Not Modified$"):
+        Fetcher(no_robots(fast)).fetch(url)
