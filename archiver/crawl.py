@@ -336,8 +336,10 @@ def archive_feeds(
             if fetch_links and item.url:
                 links.append(item.url)
     if links:
-        for outcome in _fetch_all(fetcher, _normalise_urls(links), concurrency=concurrency,
-                                  images=images):
+        todo = _normalise_urls(links)
+        validators = {url: v for url in todo if (v := _validators(archive, url)) is not None}
+        for outcome in _fetch_all(fetcher, todo, concurrency=concurrency, images=images,
+                                  validators=validators):
             _report(summary, on_result, _store_outcome(archive, outcome))
             if progress:
                 progress(1)
