@@ -337,10 +337,10 @@ def _conditional(server, page, *, etag=None, modified=None):
     def handler(h):
         if (etag and h.headers.get("If-None-Match") == etag) or (
                 modified and h.headers.get("If-Modified-Since") == modified):
+            server.not_modified = getattr(server, "not_modified", 0) + 1  # before answering
             h.send_response(304)
             h.send_header("Content-Length", "0")
             h.end_headers()
-            server.not_modified = getattr(server, "not_modified", 0) + 1
             return
         headers = {}
         if etag:
