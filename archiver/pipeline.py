@@ -110,13 +110,17 @@ def store_capture(archive: Archive, capture: Capture, *, origin: str | None = No
     try:
         article = derive(capture, decoded.text)
     except NotAnArticle as exc:
+        # The parser's messages may already say "not an article: …"; say it once.
+        reason = str(exc).removeprefix("not an article: ")
         url = capture.final_url or capture.url
         if url:
             with archive.transaction():
-                flagged = replace(capture, flag=f"not-article: {exc}"[:200],
+                flagged = replace(capture, flag=f"not-article: {reason}"[:200],
                                   charset=decoded.charset, charset_reason=decoded.reason)
                 archive.add_capture(flagged, url_key(url))
-        return ImportResult(origin, "refused", message=f"{origin}: not an article: {exc}")
+        hint = f" (hint: {exc.hint})" if exc.hint else ""
+        return ImportResult(origin, "refused",
+                            message=f"{origin}: not an article: {reason}{hint}")
     except ParseError as exc:
         return ImportResult(origin, "failed", message=f"{origin}: {exc}")
     return _store_batch(archive, [_Pending(capture, article, decoded, origin)])[0]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli import cmd_export, cmd_extract, cmd_store  # noqa: F401  (registers commands)
+from archiver.cli import (  # noqa: F401  (registers the commands)
+    cmd_export,
+    cmd_extract,
+    cmd_fetch,
+    cmd_store,
+)
 from archiver.cli.base import ExitStatus, cli
 
 

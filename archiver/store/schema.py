@@ -86,7 +86,32 @@ def _m001_core(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_core]
+def _m002_images(conn: sqlite3.Connection) -> None:
+    """Downloaded images: bytes content-addressed in ``blobs``, one row per image URL."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,          -- bytes
+            content_type TEXT,
+            body BLOB NOT NULL
+        );
+        CREATE TABLE images (
+            url TEXT PRIMARY KEY,           -- as the article gives it (proxies unwrapped)
+            sha256 TEXT REFERENCES blobs(sha256),   -- NULL while never downloaded
+            content_type TEXT,
+            status INTEGER,
+            referer TEXT,
+            fetched_at TEXT NOT NULL,       -- last attempt, ISO 8601 UTC
+            error TEXT                      -- last failure, NULL once downloaded
+        );
+        CREATE INDEX images_sha ON images(sha256);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_core, _m002_images]
 
 
 def migrate(conn: sqlite3.Connection) -> int:
