@@ -154,10 +154,21 @@ def stored_image(archive: Archive, url: str) -> StoredImage | None:
 def archive_image_source(archive: Archive) -> Callable[[str, str | None], bytes | None]:
     """An image source for the export (``source(url, referer) -> bytes | None``) that serves
     the images downloaded into the archive and never touches the network. Compose it with a
-    downloader: ``first_of(archive_image_source(archive), http_image_source())``."""
+    downloader: ``first_of(archive_image_source(archive), download_image_source(fetcher))``."""
 
     def source(url: str, referer: str | None = None) -> bytes | None:
         found = stored_image(archive, url)
         return found.body if found is not None else None
+
+    return source
+
+
+def download_image_source(fetcher: Fetcher) -> Callable[[str, str | None], bytes | None]:
+    """An image source that downloads now, with the fetcher's caps, politeness and robots.txt,
+    the article URL as Referer. A failure raises :class:`~archiver.errors.FetchError` (the
+    export reports the image as missing with its message)."""
+
+    def source(url: str, referer: str | None = None) -> bytes | None:
+        return fetcher.fetch(url, accept=ACCEPT_IMAGE, referer=referer).body
 
     return source

@@ -58,8 +58,8 @@ def test_export_then_import_round_trip(tmp_path, server, load, archive, fast):
     fresh = Archive(tmp_path / "fresh.db")
     messages = []
     summary = import_paths(fresh, [out], on_result=lambda r: messages.append(r.message))
-    # The bare-link item carries no article: it fails as it did when fetched.
-    assert (summary.imported, summary.failed) == (3, 1)
+    # The bare-link item carries no article: kept flagged, skipped, not a failure of the import.
+    assert (summary.imported, summary.skipped, summary.failed) == (3, 1, 0)
     assert any("carries no article body" in (m or "") for m in messages)
     titles = {a.article.title for a in fresh.iter_articles()}
     assert "朱镕基与王堃：旧事重提" in titles
@@ -143,3 +143,26 @@ def test_export_selected_articles_with_all_their_versions(tmp_path, server, load
     assert write_warc(archive, out, article_ids=[archive.resolve(server.url("/a.html"))]) == 2
     bodies = [c.body for c in read_warc(out)]
     assert bodies == [page, page + b"<!-- v2 -->"]
+
+
+def test_cli_export_warc_then_import(tmp_path, server, load, archive, fast):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    server.page("/a.html", load("gb2312-declared.html"))
+    archive_urls(archive, [server.url("/a.html")], options=fast)
+    out = tmp_path / "a.warc.gz"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(archive.path), "export", "--all", "--format",
+                                 "warc", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"1 exported to {out}"
+    fresh = tmp_path / "fresh.db"
+    result = runner.invoke(cli, ["--db", str(fresh), "import", str(out)])
+    assert result.exit_code == 0 and "1 imported" in result.stderr
+    with Archive(fresh) as again:
+        (stored,) = list(again.iter_articles())
+        assert stored.article.title == "朱镕基与王堃：旧事重提"
+    usage = runner.invoke(cli, ["--db", str(archive.path), "export", "--all", "--format", "warc"])
+    assert usage.exit_code == 2
