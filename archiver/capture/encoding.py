@@ -80,6 +80,8 @@ _PRESCAN = 8192
 _WIDE = re.compile("[\u0800-\U0010ffff]")
 _UTF8_EVIDENCE = 8
 _DETECT_BYTES = 200_000
+# How many undecodable spots a declared charset may have and still be believed.
+_FEW_BAD_BYTES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ def decode(raw: bytes, content_type: str | None = None, *, default: str | None =
             if text is not None:
                 return Decoded(text, codec.replace("-sig", ""), "bom")
     overruled: list[str] = []
+    damaged: list[tuple[str, str]] = []  # declared charsets that failed on some bytes
     header = header_charset(content_type)
     header_codec = normalise_charset(header)
     weak_header = header_codec in _WEAK
@@ -185,6 +188,7 @@ def decode(raw: bytes, content_type: str | None = None, *, default: str | None =
         if text is not None:
             return Decoded(text, codec, _with_notes(reason, overruled))
         overruled.append(f"{reason}:{declared}")
+        damaged.append((codec, reason))
     if weak_header and header_codec:
         # Real Latin-1 text with accents is never valid UTF-8, so any valid UTF-8 wins here.
         any_utf8 = bool(_NON_ASCII.search(raw)) and _try(raw, "utf-8") is not None
@@ -206,6 +210,13 @@ def decode(raw: bytes, content_type: str | None = None, *, default: str | None =
             text = _try(raw, codec)
             if text is not None:
                 return Decoded(text, codec, _with_notes("default", overruled))
+    # A page whose declared charset fails on a few stray bytes (a truncated character, a bad
+    # byte pasted in) is still in that charset: replace those bytes rather than guess anew.
+    for codec, reason in damaged:
+        text = raw.decode(codec, "replace")
+        bad = text.count("\ufffd")
+        if bad <= max(_FEW_BAD_BYTES, len(text) // 1000):
+            return Decoded(text, codec, _with_notes(f"{reason} ({bad} bad bytes replaced)", []))
     codec = _detect(raw)
     if codec:
         text = _try(raw, codec)
