@@ -37,6 +37,7 @@ from archiver.extract.byline import (
 from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
 from archiver.extract.content import Analysis, analyse, choose_run, drop_boilerplate
 from archiver.extract.document import load_document, prune, rule_hits, rule_text, text_of
+from archiver.extract.entries import best_inside, first_entry
 from archiver.extract.meta import PageMeta, ld_name, read_meta
 from archiver.extract.published import choose_published, choose_updated
 from archiver.extract.rules import Rule, default_rulebook
@@ -136,6 +137,11 @@ def _extract_story(root: etree._Element, analysis: Analysis, rule: Rule | None,
     if not run and analysis.best is not None:
         run = choose_run(analysis)
         fields.provenance["text"] = "generic"
+        entry = first_entry(analysis, run[0]) if len(run) == 1 else None
+        if entry is not None:
+            # A blog archive or a forum thread: the first entry is the article.
+            run = [best_inside(analysis, entry)]
+            fields.provenance["text"] = "generic:first-entry"
     if not run:
         raise NotAnArticle("not an article: no article body found")
     head_lines, tail_lines = _zones(analysis, title_el, fields.values.get("title"), run)  # type: ignore[arg-type]

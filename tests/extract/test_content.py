@@ -89,3 +89,31 @@ def test_pathological_nesting_is_a_parse_error_not_a_crash() -> None:
     html = page("<h1>全国人大五次会议开幕</h1>" + "<font>" * 5000 + "".join(STORY))
     with pytest.raises(ParseError, match="nested too deeply"):
         parse_html(html, fetched_at=FETCHED)
+
+
+def _post(title: str, stamp: str, paragraphs: list[str]) -> str:
+    body = "<br><br>".join(paragraphs)
+    return (f"<div class='post'><table><tr><td class='post-title'>{title}</td>"
+            f"<td class='post-date'>{stamp}</td></tr></table>"
+            f"<div class='post-body'>{body}</div>"
+            f"<div class='post-footer'>由博主张贴 @ <a href='/p'>{stamp}</a> "
+            f"<a href='/c'>发表评论</a></div></div>")
+
+
+def test_blog_archive_page_keeps_the_first_post_only() -> None:
+    older = [p.replace("十三届", "十二届") for p in STORY] * 3
+    posts = (_post("今天的会议", "2022-03-05 10:12:00", STORY)
+             + _post("去年的会议", "2021-03-05 09:00:00", older)
+             + _post("前年的会议", "2020-05-22 09:00:00", STORY[:2]))
+    html = page(f"<div id='nav'>{NAV}</div><div class='posts'>{posts}</div>", title="我的博客")
+    article = parse_html(html, fetched_at=FETCHED)
+    assert article.text.split("\n\n") == STORY
+    assert article.published.isoformat() == "2022-03-05T10:12:00+08:00"
+
+
+def test_story_with_dated_paragraphs_is_not_an_entry_list() -> None:
+    dated = [f"<div class='item'><p>2022年3月{i}日</p><p>{p}</p></div>"
+             for i, p in enumerate(STORY, start=1)]
+    html = page(f"<h1>全国人大五次会议开幕</h1><div class='article'>"
+                f"<p>{STORY[0]}{STORY[1]}{STORY[2]}</p>{''.join(dated)}</div>")
+    assert STORY[3] in parse_html(html, fetched_at=FETCHED).text
