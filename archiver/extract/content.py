@@ -412,4 +412,21 @@ def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:
         total += scores[i]
         if total > best_total:
             best_total, end = total, i
+    if all(_quiet_line(c) for c in children[:start] + children[end + 1:]):
+        # Nothing but short unlinked lines around the story: the document's own head and
+        # foot (a 文号 under the title, the issuing body and date signing an official notice,
+        # 责任编辑). They score as labels, yet the container holds nothing else.
+        return children
     return children[start:end + 1]
+
+
+# Why 60: a signature, a document number or a date line is short; a longer unlinked line
+# next to the story that is not prose is something else (a notice, a teaser).
+QUIET_LINE_MAX = 60
+
+
+def _quiet_line(el: etree._Element) -> bool:
+    """A short line without links (or an empty element)."""
+    if any((a.text_content() or "").strip() for a in el.iter("a")):
+        return False
+    return len("".join(el.text_content().split())) <= QUIET_LINE_MAX

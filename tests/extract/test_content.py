@@ -117,3 +117,12 @@ def test_story_with_dated_paragraphs_is_not_an_entry_list() -> None:
     html = page(f"<h1>全国人大五次会议开幕</h1><div class='article'>"
                 f"<p>{STORY[0]}{STORY[1]}{STORY[2]}</p>{''.join(dated)}</div>")
     assert STORY[3] in parse_html(html, fetched_at=FETCHED).text
+
+
+def test_official_notice_keeps_its_number_and_signature() -> None:
+    lines = "".join(f"<div>{p}</div>" for p in STORY)
+    html = page(f"<div id='nav'>{NAV}</div><div class='doc'><div><b>关于会议的通告</b></div>"
+                f"<div>国发〔2022〕1号</div>{lines}<div>特此通告。</div><div>&nbsp;</div>"
+                f"<div>国务院办公厅</div><div>2022年3月4日</div></div>", title="关于会议的通告")
+    text = parse_html(html, fetched_at=FETCHED).text
+    assert "国发〔2022〕1号" in text and text.endswith("国务院办公厅\n\n2022年3月4日")
