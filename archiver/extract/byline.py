@@ -356,6 +356,7 @@ def dateline_author(text: str) -> str | None:
 
 _POSTED_BY = re.compile(
     r"(?:本[贴帖文]由|由)\s*(?P<a>[^\s，。:：]{2,20}?)\s*于\s*(?:19|20)\d\d|"
+    r"^\s*由\s*(?P<c>[^\s，。:：@]{2,20}?)\s*(?:张贴|发表|发布)\s*(?:@|于)?\s*(?:19|20)\d\d|"
     r"(?:^|[\s\]】|｜])(?P<b>[^\s，。:：\[\]【】]{2,20})\s+(?:发表于|发布于|发表时间[:：]?)\s*(?:19|20)\d\d"
 )
 
@@ -367,8 +368,10 @@ def posted_by(line: str) -> str | None:
     '大卫'
     >>> posted_by("[湖湘文化] 陈天华《警世钟》 ggjjzhzz 发表于 2005-9-15 11:46:00")
     'ggjjzhzz'
+    >>> posted_by("由海姑娘张贴 @ 2005-03-21 01:20:44 (359) 共 3 篇评论")
+    '海姑娘'
     """
     match = _POSTED_BY.search(line)
     if not match:
         return None
-    return clean_names(match["a"] or match["b"])
+    return clean_names(match["a"] or match["b"] or match["c"])

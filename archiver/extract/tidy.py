@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from archiver.extract.byline import Byline, parse_byline
+from archiver.extract.byline import Byline, parse_byline, posted_by
 from archiver.extract.clean import block_text
 
 # A short block with one of these starts the tail of recommendations: it and all after it go.
@@ -20,6 +20,7 @@ _END_MARKERS = re.compile(
     r"^[【\[「]?\s*(?:相关阅读|推荐阅读|热门推荐|相关新闻|相关报道|延伸阅读|猜你喜欢|更多精彩|热点推荐|"
     r"相关文章|大家都在看|精彩推荐|热门文章|往期回顾|往期推荐|点击排行|最新文章|今日推荐|"
     r"为[您你]推荐|热门阅读|相关推荐|推荐文章|编辑推荐|猜你爱看|看了又看|相关专题|热门新闻|精彩图集|网友评论|我要评论|发表评论|文章评论|热门评论|最新评论|"
+    r"郑重声明|免责声明|版权声明|"
     r"Related (?:articles|stories|posts)|Read more|More from)\s*[】\]」:：]?\s*$",
     re.IGNORECASE,
 )
@@ -126,7 +127,8 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
         # A "相关阅读" heading ends the story only once the story has begun (a paragraph of
         # prose is behind us) and what follows looks like blurbs rather than more story:
         # above the story it is a sidebar the container happened to hold.
-        if len(flat) <= 24 and _END_MARKERS.match(text):
+        # Matched on the text without blanks too: old pages letter-space headings ("郑 重 声 明").
+        if len(flat) <= 24 and (_END_MARKERS.match(text) or _END_MARKERS.match(flat)):
             before = sum(sizes[:index])
             after = sizes[index + 1:]
             lengths = [n for n in after if n]
@@ -142,7 +144,7 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             tree.remove(block)
             continue
         if len(flat) <= _INFO_MAX and (near_head or near_tail) and not _SENTENCE.search(text):
-            byline = parse_byline(text)
+            byline = parse_byline(text) or Byline(author=posted_by(text))
             if byline:
                 result.byline = result.byline.merged(byline)
                 result.info_lines.append(text)
@@ -164,5 +166,16 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     if truncate_at is not None:
         for block in blocks[truncate_at:]:
             if block.getparent() is tree:
+                tree.remove(block)
+        # The story now ends earlier than the loop knew: its new last lines may be bylines
+        # ("本贴由大卫于2005年8月12日…发表" above a forum's 郑重声明).
+        for block in list(tree)[-_TAIL_BLOCKS:]:
+            text = block_text(block).strip()
+            if block.tag == "figure" or len(_norm(text)) > _INFO_MAX or _SENTENCE.search(text):
+                continue
+            byline = parse_byline(text) or Byline(author=posted_by(text))
+            if byline:
+                result.byline = result.byline.merged(byline)
+                result.info_lines.append(text)
                 tree.remove(block)
     return result

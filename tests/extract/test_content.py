@@ -126,3 +126,18 @@ def test_official_notice_keeps_its_number_and_signature() -> None:
                 f"<div>国务院办公厅</div><div>2022年3月4日</div></div>", title="关于会议的通告")
     text = parse_html(html, fetched_at=FETCHED).text
     assert "国发〔2022〕1号" in text and text.endswith("国务院办公厅\n\n2022年3月4日")
+
+
+def test_forum_post_footer_statement_and_replies_stay_out() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    rules = "".join(f"<tr><td>{i}. 禁止发表违反国家法律、法规的言论；</td></tr>"
+                    for i in range(1, 5))
+    replies = "".join(f"<li><a href='/m{i}'>回复{i}</a> 网友{i} 09:0{i}:51 5/23/06 (无内容)</li>"
+                      for i in range(2))
+    html = page(f"<div>{NAV}</div><table><tr><td><font>{story}</font>"
+                f"<center>本贴由大卫于2022年3月5日16:12:21在〖时事论坛〗发表.</center><hr>"
+                f"<table><tr><td>郑 重 声 明</td></tr>{rules}</table><ul>{replies}</ul>"
+                f"</td></tr></table>")
+    article = parse_html(html, fetched_at=FETCHED)
+    assert article.text.split("\n\n") == STORY
+    assert article.author == "大卫"
