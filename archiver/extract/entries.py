@@ -17,11 +17,10 @@ paragraphs are leaves, not entries with a dated line *and* prose below it.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from archiver.extract.content import CONTAINERS, Analysis, Block
+from archiver.extract.dates import iter_dates
 
 # Tags that make up an entry's skeleton; inline markup and paragraphs vary from post to post.
 _SKELETON = frozenset({
@@ -32,9 +31,6 @@ _SKELETON = frozenset({
 # related-links box, shallow enough that the post's own content (a table in one post, a list
 # in the next) does not change its signature.
 _SKELETON_DEPTH = 3
-# A full date with its year: entries carry their own time stamp ("2005-03-21 01:20:44",
-# "2005年8月12日"); yearless dates are too common in ordinary prose lines to count.
-_FULL_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?!\d)")
 # Why 60: a time stamp line (with at most a title, author or counter beside it) is short; a
 # sentence of story that happens to name a date is longer.
 _STAMP_MAX = 60
@@ -61,12 +57,21 @@ def _signature(el: etree._Element) -> tuple:
     return _tag(el), el.get("class") or "", frozenset(parts)
 
 
+def _is_stamp(block: Block | None) -> bool:
+    # Only dates with their year (iter_dates without a reference yields no other): entries
+    # carry their own time stamp ("2005-03-21 01:20:44", "2005年8月12日", "March 21, 2005");
+    # yearless dates are too common in ordinary lines to count.
+    return (block is not None and 0 < block.chars <= _STAMP_MAX
+            and next(iter_dates(block.text), None) is not None)
+
+
 def _has_stamp(el: etree._Element, blocks: dict[etree._Element, Block]) -> bool:
-    for node in el.iter():
-        block = blocks.get(node)
-        if block is not None and 0 < block.chars <= _STAMP_MAX and _FULL_DATE.search(block.text):
-            return True
-    return False
+    """A time stamp line inside the entry, or a date heading right above it (blog archives
+    print one date heading over each post)."""
+    if any(_is_stamp(blocks.get(node)) for node in el.iter()):
+        return True
+    previous = el.getprevious()
+    return previous is not None and _is_stamp(blocks.get(previous))
 
 
 def _descend(analysis: Analysis, el: etree._Element) -> etree._Element:
@@ -95,7 +100,10 @@ def first_entry(analysis: Analysis, container: etree._Element) -> etree._Element
             continue
         entries = [m for m in members
                    if analysis.good.get(m, 0.0) >= _ENTRY_MIN_GOOD and _has_stamp(m, blocks)]
-        if len(entries) < 2 or entries[0] is not members[0]:
+        if len(entries) < 2 or any(analysis.good.get(m, 0.0) >= _ENTRY_MIN_GOOD
+                                   for m in members[:members.index(entries[0])]):
+            # A prose block built alike but without a stamp comes first: it is the story and
+            # the dated blocks after it are its comments.
             continue
         if sum(analysis.good.get(m, 0.0) for m in entries) >= _ENTRIES_SHARE * total:
             return entries[0]

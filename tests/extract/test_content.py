@@ -141,3 +141,15 @@ def test_forum_post_footer_statement_and_replies_stay_out() -> None:
     article = parse_html(html, fetched_at=FETCHED)
     assert article.text.split("\n\n") == STORY
     assert article.author == "大卫"
+
+
+def test_blog_archive_with_date_headings_keeps_the_first_post_only() -> None:
+    older = [p.replace("十三届", "十二届") for p in STORY] * 3
+    posts = "".join(
+        f"<h2 class='date-header'>{day}</h2><div class='post'><h3>{title}</h3>"
+        f"<div class='post-body'>{''.join(f'<p>{p}</p>' for p in paras)}</div>"
+        f"<div class='post-footer'>posted by 博主 at 10:12 <a href='/c'>评论</a></div></div>"
+        for day, title, paras in (("2022年3月5日 星期六", "今天的会议", STORY),
+                                  ("2021年3月5日 星期五", "去年的会议", older)))
+    html = page(f"<div id='nav'>{NAV}</div><div class='blog-posts'>{posts}</div>", title="我的博客")
+    assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
