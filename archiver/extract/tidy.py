@@ -14,6 +14,7 @@ from lxml import etree
 
 from archiver.extract.byline import Byline, parse_byline, posted_by
 from archiver.extract.clean import block_text
+from archiver.extract.dates import iter_dates
 
 # A short block with one of these starts the tail of recommendations: it and all after it go.
 _END_MARKERS = re.compile(
@@ -38,6 +39,23 @@ _INFO_WORDS = re.compile(r"发布|点击|来源|来自|时间|作者|浏览|阅�
 _DATED = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
 _SENTENCE = re.compile(r"[。！？!?]")
+# What may stand beside a date on a line that is only a time stamp: weekday, clock, am/pm.
+_STAMP_REST = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|"
+    r"星期[一二三四五六日天]|周[一二三四五六日天]|[ap]\.?m\.?|\d{1,2}:\d\d(?::\d\d)?|[\s,.:|()（）\-])+",
+    re.IGNORECASE,
+)
+
+
+def _stamp_only(text: str) -> bool:
+    """A line that is one date and nothing else ("Saturday, September 10th, 2005 10:56 am")."""
+    if len(text) > 60:
+        return False
+    found = next(iter_dates(text), None)
+    if found is None:
+        return False
+    rest = text.replace(found.raw, " ", 1)
+    return not _STAMP_REST.sub("", rest).strip()
 # Why 80: info lines ("2019-09-07 19:53 来源：每日经济新闻 作者：X 责任编辑：Y") stay well
 # under it; a real first paragraph that merely names a 记者 is longer and keeps its place.
 _INFO_MAX = 80
@@ -140,7 +158,10 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             tree.remove(block)
             continue
         if title_key and near_head and (flat == title_key or (
-                block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6)):
+                block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6) or (
+                # The headline again, where the page title adds the site ("多维博客 » …").
+                not story_started and len(flat) >= 8 and 2 * len(flat) >= len(title_key)
+                and flat in title_key and not _SENTENCE.search(text))):
             tree.remove(block)
             continue
         if len(flat) <= _INFO_MAX and (near_head or near_tail) and not _SENTENCE.search(text):
@@ -150,7 +171,7 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
                 result.info_lines.append(text)
                 tree.remove(block)
                 continue
-            if near_head and (_DATE_ONLY.match(text) or (
+            if near_head and (_DATE_ONLY.match(text) or _stamp_only(text) or (
                     _INFO_WORDS.search(text) and _DATED.search(text))):
                 result.info_lines.append(text)
                 tree.remove(block)

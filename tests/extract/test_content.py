@@ -153,3 +153,14 @@ def test_blog_archive_with_date_headings_keeps_the_first_post_only() -> None:
                                   ("2021年3月5日 星期五", "去年的会议", older)))
     html = page(f"<div id='nav'>{NAV}</div><div class='blog-posts'>{posts}</div>", title="我的博客")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
+
+
+def test_headline_under_a_site_prefixed_title_and_an_english_stamp_leave_the_text() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    html = page(f"<div id='nav'>{NAV}</div><div class='post'>"
+                f"<p>Saturday, March 5th, 2022 10:56 am</p><p>全国人大五次会议开幕</p>"
+                f"{story}</div>",
+                title="某某博客 » 全国人大五次会议开幕")
+    article = parse_html(html, fetched_at=FETCHED)
+    assert article.text.split("\n\n") == STORY
+    assert article.published.date().isoformat() == "2022-03-05"
