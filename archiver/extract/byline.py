@@ -233,7 +233,13 @@ def clean_names(raw: str) -> str | None:
     '叨叨姐 胡一刀 李小飞刀'
     >>> clean_names("南都见习记者 林子沛")
     '林子沛'
+    >>> clean_names("By Corey Kilgannon")
+    'Corey Kilgannon'
+    >>> clean_names("https://medium.com/@someone") is None
+    True
     """
+    if re.match(r"\s*(?:https?:|www\.)", raw, re.IGNORECASE):
+        return None  # an author page's URL (<meta name="author" content="https://…">)
     # Notes in brackets are titles or affiliations: "张三（北京大学教授）".
     raw = re.sub(r"[（(][^（()）]*[）)]", " ", raw).strip().strip("（()）:：")
     names: list[str] = []
@@ -242,7 +248,7 @@ def clean_names(raw: str) -> str | None:
         if names and part.endswith(("报道", "电")) and len(part) > 2:
             continue  # "张三 山东冠县报道": the place the report was filed from
         part = _NAME_SUFFIX.sub("", part).strip()
-        if not part or part in _NOT_NAMES:
+        if not part or part in _NOT_NAMES or (not names and part.lower() == "by"):
             continue
         if not _NAME_TOKEN.match(part):
             # Not a name: stop before sentences or outlets sneak in.
