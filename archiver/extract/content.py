@@ -412,7 +412,7 @@ def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:
         total += scores[i]
         if total > best_total:
             best_total, end = total, i
-    if all(_quiet_line(c) for c in children[:start] + children[end + 1:]):
+    if all(_quiet_line(analysis, c) for c in children[:start] + children[end + 1:]):
         # Nothing but short unlinked lines around the story: the document's own head and
         # foot (a 文号 under the title, the issuing body and date signing an official notice,
         # 责任编辑). They score as labels, yet the container holds nothing else.
@@ -425,8 +425,10 @@ def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:
 QUIET_LINE_MAX = 60
 
 
-def _quiet_line(el: etree._Element) -> bool:
+def _quiet_line(analysis: Analysis, el: etree._Element) -> bool:
     """A short line without links (or an empty element)."""
+    if analysis.good.get(el, 0.0) + analysis.bad.get(el, 0.0) > QUIET_LINE_MAX:
+        return False  # good + bad never exceeds the characters: long, without reading it
     if any((a.text_content() or "").strip() for a in el.iter("a")):
         return False
     return len("".join(el.text_content().split())) <= QUIET_LINE_MAX

@@ -105,8 +105,12 @@ def first_entry(analysis: Analysis, container: etree._Element) -> etree._Element
             # A prose block built alike but without a stamp comes first: it is the story and
             # the dated blocks after it are its comments.
             continue
+        first = entries[0]
+        before = sum(analysis.good.get(k, 0.0) for k in first.itersiblings(preceding=True))
+        if before >= analysis.good.get(first, 0.0):
+            continue  # more prose above the list than in its first entry: a story, then a list
         if sum(analysis.good.get(m, 0.0) for m in entries) >= _ENTRIES_SHARE * total:
-            return entries[0]
+            return first
     return None
 
 

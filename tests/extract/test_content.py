@@ -164,3 +164,13 @@ def test_headline_under_a_site_prefixed_title_and_an_english_stamp_leave_the_tex
     article = parse_html(html, fetched_at=FETCHED)
     assert article.text.split("\n\n") == STORY
     assert article.published.date().isoformat() == "2022-03-05"
+
+
+def test_story_followed_by_dated_cards_is_not_an_entry_list() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    cards = "".join(
+        f"<div class='card'><div class='time'>2022-03-0{i} 10:00</div>"
+        f"<div class='blurb'>{STORY[i % 4]}{STORY[(i + 1) % 4]}{STORY[(i + 2) % 4]}</div></div>"
+        for i in range(1, 9))
+    html = page(f"<div class='main'><div class='story'>{story}</div>{cards}</div>")
+    assert parse_html(html, fetched_at=FETCHED).text.split("\n\n")[:4] == STORY
