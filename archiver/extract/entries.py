@@ -107,8 +107,10 @@ def first_entry(analysis: Analysis, container: etree._Element) -> etree._Element
             continue
         first = entries[0]
         before = sum(analysis.good.get(k, 0.0) for k in first.itersiblings(preceding=True))
-        if before >= analysis.good.get(first, 0.0):
-            continue  # more prose above the list than in its first entry: a story, then a list
+        if before >= _ENTRY_MIN_GOOD:
+            # Prose above the list, built otherwise: a story, then its dated comments or
+            # cards (or an opening post laid out unlike the replies). Not a list of entries.
+            continue
         if sum(analysis.good.get(m, 0.0) for m in entries) >= _ENTRIES_SHARE * total:
             return first
     return None
