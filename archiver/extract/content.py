@@ -150,11 +150,14 @@ def _names_say_boilerplate(joined: str) -> bool:
 BOILERPLATE_MAX_SHARE = 0.4
 
 
-_COMMENTS = re.compile(r"comment|reply|replies|discuss|pinglun", re.IGNORECASE)
+# Furniture that can outweigh the story and still is furniture: comment threads, and the
+# cookie/privacy dialogs whose policy text is longer than a short story.
+_COMMENTS = re.compile(r"comment|reply|replies|discuss|pinglun|cookie|consent|gdpr|"
+                       r"(?<![a-z])modal(?![a-z])|popup", re.IGNORECASE)
 
 
 def _is_comments(el: etree._Element) -> bool:
-    """Comment threads can outweigh the story they follow; their class still says what they are."""
+    """Comment threads and dialogs: their class still says what they are."""
     return bool(_COMMENTS.search((el.get("class") or "") + " " + (el.get("id") or "")))
 
 

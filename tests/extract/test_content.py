@@ -174,3 +174,13 @@ def test_story_followed_by_dated_cards_is_not_an_entry_list() -> None:
         for i in range(1, 9))
     html = page(f"<div class='main'><div class='story'>{story}</div>{cards}</div>")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n")[:4] == STORY
+
+
+def test_cookie_dialog_longer_than_the_story_stays_out() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    policy = "".join("<p>This website uses cookies to improve your experience while you navigate "
+                     "through the website. Necessary cookies are stored on your browser.</p>"
+                     for _ in range(6))
+    html = page(f"<h1>全国人大五次会议开幕</h1><div class='article'>{story}</div>"
+                f"<div class='cli-modal' id='settingsPopup'><div>{policy}</div></div>")
+    assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
