@@ -381,3 +381,35 @@ def posted_by(line: str) -> str | None:
     if not match:
         return None
     return clean_names(match["a"] or match["b"] or match["c"])
+
+
+_MONTH_OR_DAY = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|"
+                 r"April|June|July|August|September|October|November|December|Monday|Tuesday|"
+                 r"Wednesday|Thursday|Friday|Saturday|Sunday|Updated|Published|Staff)\b")
+_EN_NAME_WORD = r"(?!" + _MONTH_OR_DAY + r")[A-Z][A-Za-z'’.\-]+"
+# "By Daniel Kahn Gillmor, Senior Staff Technologist", "Posted by Nikhil Marathe on March 10",
+# "by Steven Musil January 18, 2017": the name is the capitalised words right after "by".
+_ENGLISH_BY = re.compile(
+    r"(?:^|^(?i:posted|written)\s+|^(?i:on)\s.{4,30}?\s)(?i:by)\s+(?P<name>" + _EN_NAME_WORD
+    + r"(?:\s+(?:(?:de|van|von|der|da|di|la|le)\s+)?" + _EN_NAME_WORD + r"){1,3})"
+)
+
+
+def english_byline(line: str) -> str | None:
+    """The author named by an English "By …" line under a headline.
+
+    >>> english_byline("By Daniel Kahn Gillmor, Senior Staff Technologist, ACLU")
+    'Daniel Kahn Gillmor'
+    >>> english_byline("by Steven Musil January 18, 2017 11:00 PM PST @stevenmusil")
+    'Steven Musil'
+    >>> english_byline("Posted by Nikhil Marathe on March 10, 2015at 08:05")
+    'Nikhil Marathe'
+    >>> english_byline("By continuing to use this site you agree") is None
+    True
+    """
+    if len(line) > 120:
+        return None
+    match = _ENGLISH_BY.search(line.strip())
+    if not match:
+        return None
+    return match["name"]

@@ -30,6 +30,7 @@ from archiver.extract.byline import (
     clean_names,
     clean_outlet,
     dateline_author,
+    english_byline,
     parse_byline,
     posted_by,
     take_tail_bylines,
@@ -203,6 +204,9 @@ def _bylines(fields: _Fields, story: _Story, meta: PageMeta, rule: Rule | None,
     author_ld = meta.ld("author")
     if author_ld:
         fields.offer("author", clean_names(ld_name(author_ld[1]) or ""), "jsonld:author")
+    for line in story.head_lines + story.tidied.info_lines:
+        # Last resort, after the page's metadata: English pages print "By X" under the headline.
+        fields.offer("author", english_byline(line), "generic:by-line")
     for name in ("editor", "source", "reprinted_from"):
         fields.offer(name, getattr(story.tail, name), "generic:tail")
         fields.offer(name, getattr(after, name), "generic:after-body")

@@ -184,3 +184,10 @@ def test_cookie_dialog_longer_than_the_story_stays_out() -> None:
     html = page(f"<h1>全国人大五次会议开幕</h1><div class='article'>{story}</div>"
                 f"<div class='cli-modal' id='settingsPopup'><div>{policy}</div></div>")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
+
+
+def test_english_by_line_names_the_author_when_metadata_does_not() -> None:
+    story = "".join(f"<p>{p} It was a long day for everyone in the hall.</p>" for p in STORY)
+    html = page(f"<h1>Parliament opens</h1><p>By Jane Smith, Staff Writer</p>"
+                f"<div class='article'>{story}</div>", title="Parliament opens")
+    assert parse_html(html, fetched_at=FETCHED).author == "Jane Smith"
