@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from archiver.extract.byline import Byline, parse_byline, posted_by
+from archiver.extract.byline import Byline, english_byline, parse_byline, posted_by
 from archiver.extract.clean import block_text
 from archiver.extract.dates import iter_dates
 
@@ -165,7 +165,8 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             tree.remove(block)
             continue
         if len(flat) <= _INFO_MAX and (near_head or near_tail) and not _SENTENCE.search(text):
-            byline = parse_byline(text) or Byline(author=posted_by(text))
+            byline = parse_byline(text) or Byline(author=posted_by(text) or (
+                english_byline(text) if near_head else None))
             if byline:
                 result.byline = result.byline.merged(byline)
                 result.info_lines.append(text)
