@@ -36,7 +36,9 @@ _FURNITURE = re.compile(
 )
 # An info line under the headline: "发布: 2021-1-29 13:18|点击: 313|来自: 互联网".
 _INFO_WORDS = re.compile(r"发布|点击|来源|来自|时间|作者|浏览|阅读|编辑|字号|评论")
-_DATED = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
+# Year first, or day/month first as foreign-run Chinese sites print it ("06/02/2022 - 13:48").
+_DATED = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}|"
+                    r"(?<!\d)\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d\d(?!\d)")
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
 _SENTENCE = re.compile(r"[。！？!?]")
 # What may stand beside a date on a line that is only a time stamp: weekday, clock, am/pm.

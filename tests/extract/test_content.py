@@ -191,3 +191,10 @@ def test_english_by_line_names_the_author_when_metadata_does_not() -> None:
     html = page(f"<h1>Parliament opens</h1><p>By Jane Smith, Staff Writer</p>"
                 f"<div class='article'>{story}</div>", title="Parliament opens")
     assert parse_html(html, fetched_at=FETCHED).author == "Jane Smith"
+
+
+def test_info_line_with_a_day_first_date_leaves_the_text() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    html = page(f"<h1>全国人大五次会议开幕</h1><div class='article'>"
+                f"<p>发表时间： 05/03/2022 - 13:48</p>{story}</div>")
+    assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
