@@ -6,8 +6,9 @@ content detector in :mod:`content`, info lines near the headline, the dateline).
 records which producer gave each field in ``provenance``, e.g. ``("author", "rule:sina")``.
 
 The steps, each in its own module: :mod:`gate` (not an article?), :mod:`document` (lxml),
-:mod:`meta`, :mod:`rules`, :mod:`title`, :mod:`content` (where the story is), :mod:`clean`
-and :mod:`tidy` (its block tree, furniture out), :mod:`byline`, :mod:`published`.
+:mod:`meta`, :mod:`rules`, :mod:`title`, :mod:`content` (where the story is), :mod:`entries`
+(a blog archive or forum thread: its first entry), :mod:`clean` and :mod:`tidy` (its block
+tree, furniture out), :mod:`byline`, :mod:`published`.
 """
 
 from __future__ import annotations
