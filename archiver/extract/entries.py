@@ -125,3 +125,26 @@ def best_inside(analysis: Analysis, entry: etree._Element) -> etree._Element:
             if score > best_score:
                 best, best_score = el, score
     return best
+
+
+# Why 80: a post's title is a line; a longer block above the body is an introduction.
+_TITLE_MAX = 80
+
+
+def entry_title(analysis: Analysis, entry: etree._Element, body: etree._Element) -> str | None:
+    """The entry's own headline: its first short, unlinked, undated line above the body.
+
+    On a blog archive the page's ``<title>`` names the blog; each post carries its own title
+    line next to its time stamp.
+    """
+    blocks = {b.el: b for b in analysis.blocks}
+    for el in entry.iter():  # document order: the lines above the body come first
+        if el is body:
+            return None
+        block = blocks.get(el)
+        if block is None or not block.chars:
+            continue
+        if (block.chars <= _TITLE_MAX and block.link_density < 0.5 and not _is_stamp(block)
+                and not any(mark in block.text for mark in "。！？")):
+            return block.text
+    return None

@@ -39,7 +39,7 @@ from archiver.extract.byline import (
 from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
 from archiver.extract.content import Analysis, analyse, choose_run, drop_boilerplate
 from archiver.extract.document import load_document, prune, rule_hits, rule_text, text_of
-from archiver.extract.entries import best_inside, first_entry
+from archiver.extract.entries import best_inside, entry_title, first_entry
 from archiver.extract.meta import PageMeta, ld_name, read_meta
 from archiver.extract.published import choose_published, choose_updated
 from archiver.extract.rules import Rule, default_rulebook
@@ -144,6 +144,13 @@ def _extract_story(root: etree._Element, analysis: Analysis, rule: Rule | None,
             # A blog archive or a forum thread: the first entry is the article.
             run = [best_inside(analysis, entry)]
             fields.provenance["text"] = "generic:first-entry"
+            title = entry_title(analysis, entry, run[0])
+            page_title = str(fields.values.get("title") or "")
+            if title and not fields.provenance.get("title", "").startswith("rule:") and (
+                    re.sub(r"\s+", "", title) not in re.sub(r"\s+", "", page_title)):
+                # The page's title names the blog or the board; the entry names itself.
+                fields.withdraw("title")
+                fields.offer("title", title, "generic:entry-title")
     if not run:
         raise NotAnArticle("not an article: no article body found")
     head_lines, tail_lines = _zones(analysis, title_el, fields.values.get("title"), run)  # type: ignore[arg-type]

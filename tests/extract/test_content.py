@@ -109,6 +109,7 @@ def test_blog_archive_page_keeps_the_first_post_only() -> None:
     article = parse_html(html, fetched_at=FETCHED)
     assert article.text.split("\n\n") == STORY
     assert article.published.isoformat() == "2022-03-05T10:12:00+08:00"
+    assert article.title == "今天的会议"  # the post's title, not the blog's
 
 
 def test_story_with_dated_paragraphs_is_not_an_entry_list() -> None:
