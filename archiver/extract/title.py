@@ -57,12 +57,15 @@ def find_title(
             if any(flat == h for h in hints_flat):
                 score = 3.0
             elif any(flat in h or (len(h) > 8 and h in flat) for h in hints_flat):
-                score = 2.0
+                # Contained in the title: the more of it the heading covers, the likelier it is
+                # the headline and not the blog or section name the title also carries.
+                score = 1.0 + max(min(len(flat), len(h)) / max(len(flat), len(h))
+                                  for h in hints_flat if flat in h or (len(h) > 8 and h in flat))
             elif tag == "h1":
                 score = 0.5
             else:
                 continue
-            score += len(flat) / 1000 - rank * 0.6
+            score += len(flat) / 1000 - rank * 0.3
             if best is None or score > best[0]:
                 best = (score, el, text)
     if best is not None and best[0] >= 0.5:

@@ -199,3 +199,11 @@ def test_info_line_with_a_day_first_date_leaves_the_text() -> None:
     html = page(f"<h1>全国人大五次会议开幕</h1><div class='article'>"
                 f"<p>发表时间： 05/03/2022 - 13:48</p>{story}</div>")
     assert parse_html(html, fetched_at=FETCHED).text.split("\n\n") == STORY
+
+
+def test_post_heading_beats_the_blog_name_heading() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    html = page(f"<h1>Silicon Notes</h1><div class='post'><h3 class='post-title'>"
+                f"Parliament opens its fifth session</h3>{story}</div>",
+                title="Silicon Notes: Parliament opens its fifth session")
+    assert parse_html(html, fetched_at=FETCHED).title == "Parliament opens its fifth session"
