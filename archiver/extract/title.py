@@ -59,13 +59,16 @@ def find_title(
             elif any(flat in h or (len(h) > 8 and h in flat) for h in hints_flat):
                 # Contained in the title: the more of it the heading covers, the likelier it is
                 # the headline and not the blog or section name the title also carries.
+                # The heading level only breaks near ties here: a blog's name in <h1> and the
+                # post's title in <h3> are both contained in "Blog: Post".
                 score = 1.0 + max(min(len(flat), len(h)) / max(len(flat), len(h))
                                   for h in hints_flat if flat in h or (len(h) > 8 and h in flat))
+                score += rank * 0.5  # cancels most of the rank penalty below
             elif tag == "h1":
                 score = 0.5
             else:
                 continue
-            score += len(flat) / 1000 - rank * 0.3
+            score += len(flat) / 1000 - rank * 0.6
             if best is None or score > best[0]:
                 best = (score, el, text)
     if best is not None and best[0] >= 0.5:

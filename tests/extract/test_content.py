@@ -203,7 +203,7 @@ def test_info_line_with_a_day_first_date_leaves_the_text() -> None:
 
 def test_post_heading_beats_the_blog_name_heading() -> None:
     story = "".join(f"<p>{p}</p>" for p in STORY)
-    html = page(f"<h1>Silicon Notes</h1><div class='post'><h3 class='post-title'>"
-                f"Parliament opens its fifth session</h3>{story}</div>",
-                title="Silicon Notes: Parliament opens its fifth session")
+    html = ("<html><head><title>Silicon Notes: Parliament opens its fifth session</title>"
+            "</head><body><h1>Silicon Notes</h1><div class='post'><h3 class='post-title'>"
+            f"Parliament opens its fifth session</h3>{story}</div></body></html>")
     assert parse_html(html, fetched_at=FETCHED).title == "Parliament opens its fifth session"
