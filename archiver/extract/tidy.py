@@ -49,15 +49,21 @@ _STAMP_REST = re.compile(
 )
 
 
+# Why 60: the longest stamps ("Wednesday, September 10th, 2005 10:56:00 a.m.") stay under it.
+_STAMP_MAX = 60
+
+
 def _stamp_only(text: str) -> bool:
     """A line that is one date and nothing else ("Saturday, September 10th, 2005 10:56 am")."""
-    if len(text) > 60:
+    if len(text) > _STAMP_MAX:
         return False
     found = next(iter_dates(text), None)
     if found is None:
         return False
     rest = text.replace(found.raw, " ", 1)
     return not _STAMP_REST.sub("", rest).strip()
+
+
 # Why 80: info lines ("2019-09-07 19:53 来源：每日经济新闻 作者：X 责任编辑：Y") stay well
 # under it; a real first paragraph that merely names a 记者 is longer and keeps its place.
 _INFO_MAX = 80
@@ -161,7 +167,8 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             continue
         if title_key and near_head and (flat == title_key or (
                 block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6) or (
-                # The headline again, where the page title adds the site ("多维博客 » …").
+                # The headline again, where the page title adds the site ("多维博客 » …"). Why
+                # half: a shorter piece of the title is a word of it, not the headline.
                 not story_started and len(flat) >= 8 and 2 * len(flat) >= len(title_key)
                 and flat in title_key and not _SENTENCE.search(text))):
             tree.remove(block)
