@@ -233,7 +233,13 @@ def clean_names(raw: str) -> str | None:
     '叨叨姐 胡一刀 李小飞刀'
     >>> clean_names("南都见习记者 林子沛")
     '林子沛'
+    >>> clean_names("By Corey Kilgannon")
+    'Corey Kilgannon'
+    >>> clean_names("https://medium.com/@someone") is None
+    True
     """
+    if re.match(r"\s*(?:https?:|www\.)", raw, re.IGNORECASE):
+        return None  # an author page's URL (<meta name="author" content="https://…">)
     # Notes in brackets are titles or affiliations: "张三（北京大学教授）".
     raw = re.sub(r"[（(][^（()）]*[）)]", " ", raw).strip().strip("（()）:：")
     names: list[str] = []
@@ -242,7 +248,7 @@ def clean_names(raw: str) -> str | None:
         if names and part.endswith(("报道", "电")) and len(part) > 2:
             continue  # "张三 山东冠县报道": the place the report was filed from
         part = _NAME_SUFFIX.sub("", part).strip()
-        if not part or part in _NOT_NAMES:
+        if not part or part in _NOT_NAMES or (not names and part.lower() == "by"):
             continue
         if not _NAME_TOKEN.match(part):
             # Not a name: stop before sentences or outlets sneak in.
@@ -356,6 +362,7 @@ def dateline_author(text: str) -> str | None:
 
 _POSTED_BY = re.compile(
     r"(?:本[贴帖文]由|由)\s*(?P<a>[^\s，。:：]{2,20}?)\s*于\s*(?:19|20)\d\d|"
+    r"^\s*由\s*(?P<c>[^\s，。:：@]{2,20}?)\s*(?:张贴|发表|发布)\s*(?:@|于)?\s*(?:19|20)\d\d|"
     r"(?:^|[\s\]】|｜])(?P<b>[^\s，。:：\[\]【】]{2,20})\s+(?:发表于|发布于|发表时间[:：]?)\s*(?:19|20)\d\d"
 )
 
@@ -367,8 +374,42 @@ def posted_by(line: str) -> str | None:
     '大卫'
     >>> posted_by("[湖湘文化] 陈天华《警世钟》 ggjjzhzz 发表于 2005-9-15 11:46:00")
     'ggjjzhzz'
+    >>> posted_by("由海姑娘张贴 @ 2005-03-21 01:20:44 (359) 共 3 篇评论")
+    '海姑娘'
     """
     match = _POSTED_BY.search(line)
     if not match:
         return None
-    return clean_names(match["a"] or match["b"])
+    return clean_names(match["a"] or match["b"] or match["c"])
+
+
+_MONTH_OR_DAY = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|"
+                 r"April|June|July|August|September|October|November|December|Monday|Tuesday|"
+                 r"Wednesday|Thursday|Friday|Saturday|Sunday|Updated|Published|Staff)\b")
+_EN_NAME_WORD = r"(?!" + _MONTH_OR_DAY + r")[A-Z][A-Za-z'’.\-]+"
+# "By Daniel Kahn Gillmor, Senior Staff Technologist", "Posted by Nikhil Marathe on March 10",
+# "by Steven Musil January 18, 2017": the name is the capitalised words right after "by".
+_ENGLISH_BY = re.compile(
+    r"(?:^|^(?i:posted|written)\s+|^(?i:on)\s.{4,30}?\s)(?i:by)\s+(?P<name>" + _EN_NAME_WORD
+    + r"(?:\s+(?:(?:de|van|von|der|da|di|la|le)\s+)?" + _EN_NAME_WORD + r"){1,3})"
+)
+
+
+def english_byline(line: str) -> str | None:
+    """The author named by an English "By …" line under a headline.
+
+    >>> english_byline("By Daniel Kahn Gillmor, Senior Staff Technologist, ACLU")
+    'Daniel Kahn Gillmor'
+    >>> english_byline("by Steven Musil January 18, 2017 11:00 PM PST @stevenmusil")
+    'Steven Musil'
+    >>> english_byline("Posted by Nikhil Marathe on March 10, 2015at 08:05")
+    'Nikhil Marathe'
+    >>> english_byline("By continuing to use this site you agree") is None
+    True
+    """
+    if len(line) > 120:
+        return None
+    match = _ENGLISH_BY.search(line.strip())
+    if not match:
+        return None
+    return match["name"]

@@ -150,11 +150,14 @@ def _names_say_boilerplate(joined: str) -> bool:
 BOILERPLATE_MAX_SHARE = 0.4
 
 
-_COMMENTS = re.compile(r"comment|reply|replies|discuss|pinglun", re.IGNORECASE)
+# Furniture that can outweigh the story and still is furniture: comment threads, and the
+# cookie/privacy dialogs whose policy text is longer than a short story.
+_COMMENTS = re.compile(r"comment|reply|replies|discuss|pinglun|cookie|consent|gdpr|"
+                       r"(?<![a-z])modal(?![a-z])|popup", re.IGNORECASE)
 
 
 def _is_comments(el: etree._Element) -> bool:
-    """Comment threads can outweigh the story they follow; their class still says what they are."""
+    """Comment threads and dialogs: their class still says what they are."""
     return bool(_COMMENTS.search((el.get("class") or "") + " " + (el.get("id") or "")))
 
 
@@ -412,4 +415,23 @@ def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:
         total += scores[i]
         if total > best_total:
             best_total, end = total, i
+    if all(_quiet_line(analysis, c) for c in children[:start] + children[end + 1:]):
+        # Nothing but short unlinked lines around the story: the document's own head and
+        # foot (a 文号 under the title, the issuing body and date signing an official notice,
+        # 责任编辑). They score as labels, yet the container holds nothing else.
+        return children
     return children[start:end + 1]
+
+
+# Why 60: a signature, a document number or a date line is short; a longer unlinked line
+# next to the story that is not prose is something else (a notice, a teaser).
+QUIET_LINE_MAX = 60
+
+
+def _quiet_line(analysis: Analysis, el: etree._Element) -> bool:
+    """A short line without links (or an empty element)."""
+    if analysis.good.get(el, 0.0) + analysis.bad.get(el, 0.0) > QUIET_LINE_MAX:
+        return False  # good + bad never exceeds the characters: long, without reading it
+    if any((a.text_content() or "").strip() for a in el.iter("a")):
+        return False
+    return len("".join(el.text_content().split())) <= QUIET_LINE_MAX

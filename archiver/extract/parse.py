@@ -6,8 +6,9 @@ content detector in :mod:`content`, info lines near the headline, the dateline).
 records which producer gave each field in ``provenance``, e.g. ``("author", "rule:sina")``.
 
 The steps, each in its own module: :mod:`gate` (not an article?), :mod:`document` (lxml),
-:mod:`meta`, :mod:`rules`, :mod:`title`, :mod:`content` (where the story is), :mod:`clean`
-and :mod:`tidy` (its block tree, furniture out), :mod:`byline`, :mod:`published`.
+:mod:`meta`, :mod:`rules`, :mod:`title`, :mod:`content` (where the story is), :mod:`entries`
+(a blog archive or forum thread: its first entry), :mod:`clean` and :mod:`tidy` (its block
+tree, furniture out), :mod:`byline`, :mod:`published`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from archiver.extract.byline import (
     clean_names,
     clean_outlet,
     dateline_author,
+    english_byline,
     parse_byline,
     posted_by,
     take_tail_bylines,
@@ -37,6 +39,7 @@ from archiver.extract.byline import (
 from archiver.extract.clean import Body, block_text, clean_html, finish, normalise_space
 from archiver.extract.content import Analysis, analyse, choose_run, drop_boilerplate
 from archiver.extract.document import load_document, prune, rule_hits, rule_text, text_of
+from archiver.extract.entries import best_inside, entry_title, first_entry
 from archiver.extract.meta import PageMeta, ld_name, read_meta
 from archiver.extract.published import choose_published, choose_updated
 from archiver.extract.rules import Rule, default_rulebook
@@ -136,6 +139,18 @@ def _extract_story(root: etree._Element, analysis: Analysis, rule: Rule | None,
     if not run and analysis.best is not None:
         run = choose_run(analysis)
         fields.provenance["text"] = "generic"
+        entry = first_entry(analysis, run[0]) if len(run) == 1 else None
+        if entry is not None:
+            # A blog archive or a forum thread: the first entry is the article.
+            run = [best_inside(analysis, entry)]
+            fields.provenance["text"] = "generic:first-entry"
+            title = entry_title(analysis, entry, run[0])
+            page_title = str(fields.values.get("title") or "")
+            if title and not fields.provenance.get("title", "").startswith("rule:") and (
+                    re.sub(r"\s+", "", title) not in re.sub(r"\s+", "", page_title)):
+                # The page's title names the blog or the board; the entry names itself.
+                fields.withdraw("title")
+                fields.offer("title", title, "generic:entry-title")
     if not run:
         raise NotAnArticle("not an article: no article body found")
     head_lines, tail_lines = _zones(analysis, title_el, fields.values.get("title"), run)  # type: ignore[arg-type]
@@ -197,6 +212,9 @@ def _bylines(fields: _Fields, story: _Story, meta: PageMeta, rule: Rule | None,
     author_ld = meta.ld("author")
     if author_ld:
         fields.offer("author", clean_names(ld_name(author_ld[1]) or ""), "jsonld:author")
+    for line in story.head_lines + story.tidied.info_lines:
+        # Last resort, after the page's metadata: English pages print "By X" under the headline.
+        fields.offer("author", english_byline(line), "generic:by-line")
     for name in ("editor", "source", "reprinted_from"):
         fields.offer(name, getattr(story.tail, name), "generic:tail")
         fields.offer(name, getattr(after, name), "generic:after-body")

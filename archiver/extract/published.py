@@ -42,6 +42,7 @@ def first_date(lines: Sequence[str], reference: datetime, *, exact_only: bool
     """The publication date among ``lines``: the first one labelled as such (发表于, 发布时间 …),
     else the first one not labelled as something else (建立于, 更新于 …)."""
     fallback: tuple[datetime, str] | None = None
+    weak: tuple[datetime, str] | None = None
     for line in lines:
         for found in iter_dates(line, reference=reference):
             if exact_only and not found.exact:
@@ -51,9 +52,13 @@ def first_date(lines: Sequence[str], reference: datetime, *, exact_only: bool
                 continue
             if _PUBLISH_LABEL.search(before):
                 return found.value, found.raw
-            if fallback is None:
+            if not found.exact and not any(c.isdigit() for c in found.raw):
+                # A bare 昨天/周五 is as often a word of a headline ("昨天去金矿玩") as a time
+                # stamp: it counts only when no line carries a date with digits.
+                weak = weak or (found.value, found.raw)
+            elif fallback is None:
                 fallback = (found.value, found.raw)
-    return fallback
+    return fallback or weak
 
 
 def _time_element(root: etree._Element, reference: datetime) -> Found | None:

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from archiver.extract.byline import Byline, parse_byline
+from archiver.extract.byline import Byline, english_byline, parse_byline, posted_by
 from archiver.extract.clean import block_text
+from archiver.extract.dates import iter_dates
 
 # A short block with one of these starts the tail of recommendations: it and all after it go.
 _END_MARKERS = re.compile(
     r"^[【\[「]?\s*(?:相关阅读|推荐阅读|热门推荐|相关新闻|相关报道|延伸阅读|猜你喜欢|更多精彩|热点推荐|"
     r"相关文章|大家都在看|精彩推荐|热门文章|往期回顾|往期推荐|点击排行|最新文章|今日推荐|"
     r"为[您你]推荐|热门阅读|相关推荐|推荐文章|编辑推荐|猜你爱看|看了又看|相关专题|热门新闻|精彩图集|网友评论|我要评论|发表评论|文章评论|热门评论|最新评论|"
+    r"郑重声明|免责声明|版权声明|"
     r"Related (?:articles|stories|posts)|Read more|More from)\s*[】\]」:：]?\s*$",
     re.IGNORECASE,
 )
@@ -34,9 +36,34 @@ _FURNITURE = re.compile(
 )
 # An info line under the headline: "发布: 2021-1-29 13:18|点击: 313|来自: 互联网".
 _INFO_WORDS = re.compile(r"发布|点击|来源|来自|时间|作者|浏览|阅读|编辑|字号|评论")
-_DATED = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
+# Year first, or day/month first as foreign-run Chinese sites print it ("06/02/2022 - 13:48").
+_DATED = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}|"
+                    r"(?<!\d)\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d\d(?!\d)")
 _DATE_ONLY = re.compile(r"^[\s\d\-/:：.年月日时分秒T+]+$")
 _SENTENCE = re.compile(r"[。！？!?]")
+# What may stand beside a date on a line that is only a time stamp: weekday, clock, am/pm.
+_STAMP_REST = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|"
+    r"星期[一二三四五六日天]|周[一二三四五六日天]|[ap]\.?m\.?|\d{1,2}:\d\d(?::\d\d)?|[\s,.:|()（）\-])+",
+    re.IGNORECASE,
+)
+
+
+# Why 60: the longest stamps ("Wednesday, September 10th, 2005 10:56:00 a.m.") stay under it.
+_STAMP_MAX = 60
+
+
+def _stamp_only(text: str) -> bool:
+    """A line that is one date and nothing else ("Saturday, September 10th, 2005 10:56 am")."""
+    if len(text) > _STAMP_MAX:
+        return False
+    found = next(iter_dates(text), None)
+    if found is None:
+        return False
+    rest = text.replace(found.raw, " ", 1)
+    return not _STAMP_REST.sub("", rest).strip()
+
+
 # Why 80: info lines ("2019-09-07 19:53 来源：每日经济新闻 作者：X 责任编辑：Y") stay well
 # under it; a real first paragraph that merely names a 记者 is longer and keeps its place.
 _INFO_MAX = 80
@@ -126,7 +153,8 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
         # A "相关阅读" heading ends the story only once the story has begun (a paragraph of
         # prose is behind us) and what follows looks like blurbs rather than more story:
         # above the story it is a sidebar the container happened to hold.
-        if len(flat) <= 24 and _END_MARKERS.match(text):
+        # Matched on the text without blanks too: old pages letter-space headings ("郑 重 声 明").
+        if len(flat) <= 24 and (_END_MARKERS.match(text) or _END_MARKERS.match(flat)):
             before = sum(sizes[:index])
             after = sizes[index + 1:]
             lengths = [n for n in after if n]
@@ -138,17 +166,22 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
             tree.remove(block)
             continue
         if title_key and near_head and (flat == title_key or (
-                block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6)):
+                block.tag in ("h2", "h3") and title_key.startswith(flat) and len(flat) > 6) or (
+                # The headline again, where the page title adds the site ("多维博客 » …"). Why
+                # half: a shorter piece of the title is a word of it, not the headline.
+                not story_started and len(flat) >= 8 and 2 * len(flat) >= len(title_key)
+                and flat in title_key and not _SENTENCE.search(text))):
             tree.remove(block)
             continue
         if len(flat) <= _INFO_MAX and (near_head or near_tail) and not _SENTENCE.search(text):
-            byline = parse_byline(text)
+            byline = parse_byline(text) or Byline(author=posted_by(text) or (
+                english_byline(text) if near_head else None))
             if byline:
                 result.byline = result.byline.merged(byline)
                 result.info_lines.append(text)
                 tree.remove(block)
                 continue
-            if near_head and (_DATE_ONLY.match(text) or (
+            if near_head and (_DATE_ONLY.match(text) or _stamp_only(text) or (
                     _INFO_WORDS.search(text) and _DATED.search(text))):
                 result.info_lines.append(text)
                 tree.remove(block)
@@ -164,5 +197,16 @@ def tidy(tree: etree._Element, *, title: str | None) -> Tidied:
     if truncate_at is not None:
         for block in blocks[truncate_at:]:
             if block.getparent() is tree:
+                tree.remove(block)
+        # The story now ends earlier than the loop knew: its new last lines may be bylines
+        # ("本贴由大卫于2005年8月12日…发表" above a forum's 郑重声明).
+        for block in list(tree)[-_TAIL_BLOCKS:]:
+            text = block_text(block).strip()
+            if block.tag == "figure" or len(_norm(text)) > _INFO_MAX or _SENTENCE.search(text):
+                continue
+            byline = parse_byline(text) or Byline(author=posted_by(text))
+            if byline:
+                result.byline = result.byline.merged(byline)
+                result.info_lines.append(text)
                 tree.remove(block)
     return result

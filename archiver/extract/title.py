@@ -57,7 +57,13 @@ def find_title(
             if any(flat == h for h in hints_flat):
                 score = 3.0
             elif any(flat in h or (len(h) > 8 and h in flat) for h in hints_flat):
-                score = 2.0
+                # Contained in the title: the more of it the heading covers, the likelier it is
+                # the headline and not the blog or section name the title also carries.
+                # The heading level only breaks near ties here: a blog's name in <h1> and the
+                # post's title in <h3> are both contained in "Blog: Post".
+                score = 1.0 + max(min(len(flat), len(h)) / max(len(flat), len(h))
+                                  for h in hints_flat if flat in h or (len(h) > 8 and h in flat))
+                score += rank * 0.5  # cancels most of the rank penalty below
             elif tag == "h1":
                 score = 0.5
             else:

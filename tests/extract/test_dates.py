@@ -84,3 +84,13 @@ def test_iter_dates_in_order() -> None:
     found = list(iter_dates("更新于2021-06-13，首发于2021年6月12日", reference=REF))
     assert [f.value.day for f in found] == [13, 12]
     assert all(f.exact for f in found)
+
+
+def test_bare_day_word_in_a_headline_yields_to_a_stamped_date() -> None:
+    from archiver.extract.published import first_date
+
+    ref = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    found = first_date(["昨天去金矿玩 (图)", "2005-03-21 01:20:44"], ref, exact_only=False)
+    assert found is not None and found[1] == "2005-03-21 01:20:44"
+    found = first_date(["昨天 12:18 来源：新华网"], ref, exact_only=False)
+    assert found is not None and found[0].date().isoformat() == "2025-12-31"
