@@ -65,7 +65,7 @@ def _escape_underscores(text: str) -> str:
     return "".join(out)
 
 
-def escape_text(text: str, *, braces: bool = False, pipes: bool = False) -> str:
+def escape_text(text: str, *, braces: bool = False) -> str:
     r"""Inline text escaped so that a Markdown renderer shows exactly ``text``.
 
     >>> escape_text("a*b [c] <div> &amp; Win11_Win10 _x_")
@@ -77,9 +77,8 @@ def escape_text(text: str, *, braces: bool = False, pipes: bool = False) -> str:
     text = _escape_underscores(text)
     if braces:  # Hexo runs Nunjucks over the body: {{ }} and {% %} must not appear
         text = text.replace("{", "&#123;").replace("}", "&#125;")
-    if pipes:
-        text = text.replace("|", "\\|")
-    return text
+    # A pipe anywhere may make a line part of a table (GFM, Python-Markdown's tables): escape all.
+    return text.replace("|", "\\|")
 
 
 def escape_line_start(line: str) -> str:
@@ -115,12 +114,11 @@ def _can_delimit(before: str, content: str, after: str) -> bool:
 class _Inline:
     """Renders the inline content of one block to Markdown."""
 
-    def __init__(self, *, braces: bool, pipes: bool) -> None:
+    def __init__(self, *, braces: bool) -> None:
         self.braces = braces
-        self.pipes = pipes
 
     def text(self, text: str | None) -> str:
-        return escape_text(text or "", braces=self.braces, pipes=self.pipes)
+        return escape_text(text or "", braces=self.braces)
 
     def children(self, el: etree._Element) -> str:
         parts = [self.text(el.text)]
@@ -238,21 +236,21 @@ class BodyWriter:
         self.image_link = image_link or (lambda url: url)
 
     def paragraph(self, el: etree._Element) -> str:
-        inline = _Inline(braces=self.braces, pipes=False).children(el)
+        inline = _Inline(braces=self.braces).children(el)
         # A hard break is two trailing spaces: every Markdown renderer reads it.
         return "  \n".join(_lines_of(inline))
 
     def block(self, el: etree._Element) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("h2", "h3", "h4"):
-            text = _Inline(braces=self.braces, pipes=False).children(el).replace("\n", " ").strip()
+            text = _Inline(braces=self.braces).children(el).replace("\n", " ").strip()
             # A trailing # would be read as a closing sequence.
             text = re.sub(r"#$", r"\\#", text)
             return "#" * int(tag[1]) + " " + text if text else ""
         if tag in ("ul", "ol"):
             items = []
             for number, li in enumerate((c for c in el if c.tag == "li"), start=1):
-                text = " ".join(_lines_of(_Inline(braces=self.braces, pipes=False).children(li)))
+                text = " ".join(_lines_of(_Inline(braces=self.braces).children(li)))
                 if text:
                     items.append(f"{number}. {text}" if tag == "ol" else f"- {text}")
             return "\n".join(items)
@@ -288,7 +286,7 @@ class BodyWriter:
             # No Markdown form: keep the clean table as HTML.
             return etree.tostring(el, method="html", encoding="unicode", with_tail=False)
         cells = [
-            [_Inline(braces=self.braces, pipes=True).children(c).replace("\n", " ").strip()
+            [_Inline(braces=self.braces).children(c).replace("\n", " ").strip()
              for c in r]
             for r in rows
         ]

@@ -6,7 +6,7 @@ import html
 import re
 
 import markdown
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from archiver.export.markdown import body_markdown, escape_text
@@ -145,6 +145,8 @@ def _paragraph_html(segments: list[tuple[str, str]]) -> str:
 @settings(max_examples=120, deadline=None)
 @given(paragraphs=st.lists(st.lists(_SEGMENT, min_size=1, max_size=5), min_size=1, max_size=4),
        braces=st.booleans())
+@example(paragraphs=[[("", "|"), ("br", "|")]], braces=False)  # lines of pipes read as a table
+@example(paragraphs=[[("", "0"), ("br", " "), ("code", "0")]], braces=False)
 def test_generated_paragraphs_survive_rendering(paragraphs, braces):
     body = _clean("".join(_paragraph_html(p) for p in paragraphs))
     md_text = body_markdown(body.html, braces=braces)
