@@ -42,9 +42,8 @@ _CJK_RUN = re.compile(f"[{_HAN}]+")
 # A run the query language treats as one Latin/number term (unicode61 token characters minus CJK).
 _SPACED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _SPACED_RANGES)
 _PIECE = re.compile(f"([{_SPACED_CLASS}]+)|([^\\W_{_SPACED_CLASS}]+)")
-_WORD_OK = re.compile(f"^[{_HAN}a-z0-9]*[{_HAN}][{_HAN}a-z0-9]*$")
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # index table building takes the fold table under it
 _fold_table: dict[int, str] | None = None
 _index_table: dict[int, str] | None = None
 
@@ -221,9 +220,11 @@ class WordCutter:
         folded afterwards so query and index agree.
         """
         cut = self._instance().cut(text)
-        table = fold_table()
-        seen = {w.translate(table) for w in cut if len(w) > 1}
-        return " ".join(w for w in seen if _WORD_OK.match(w))
+        # Distinct first, then one translate over them all: per-word calls cost more than the cut.
+        # A word must end in a CJK character (cheap test instead of a regex per word): Latin
+        # and number runs are matched in the character index and never need the word tier.
+        joined = " ".join({w for w in cut if len(w) > 1 and w[-1] >= "\u3400"})
+        return " ".join(set(joined.translate(fold_table()).split(" ")))
 
 
 # -- the query segmenter (no jieba load) --------------------------------------------------------
