@@ -81,11 +81,26 @@ def ensure_dictionary(archive: Archive) -> None:
     signature = _dict_signature()
     if _meta(conn, "dict_signature") == signature:
         return
+    rows, total = _dictionary_rows()
     with archive.transaction():
         conn.execute("DELETE FROM search_dict WHERE origin != 'user'")
+        conn.executemany(  # OR IGNORE: the user's own entries win
+            "INSERT OR IGNORE INTO search_dict (word, freq, origin) VALUES (?, ?, ?)", rows
+        )
+        _set_meta(conn, "dict_total", total)
+        _set_meta(conn, "dict_signature", signature)
+
+
+_dict_rows: tuple[list[tuple[str, int, str]], int] | None = None
+
+
+def _dictionary_rows() -> tuple[list[tuple[str, int, str]], int]:
+    """jieba's dictionary and the news terms as folded rows, plus jieba's total frequency."""
+    global _dict_rows
+    if _dict_rows is None:
         total = 0
         best: dict[str, int] = {}
-        # One translate over the whole file: the per-line parser costs seconds on 350k lines.
+        # One translate over the whole file: a per-line parser costs seconds on 350k lines.
         with open(jieba_dict_path(), encoding="utf-8") as fh:
             folded = fold(fh.read())
         for line in folded.splitlines():
@@ -101,11 +116,8 @@ def ensure_dictionary(archive: Archive) -> None:
                 best[word] = freq
         rows = [(w, f, "jieba") for w, f in best.items()]
         rows += [(fold(e.word), e.freq or 3000, "news") for e in news_dict()]
-        conn.executemany(
-            "INSERT OR REPLACE INTO search_dict (word, freq, origin) VALUES (?, ?, ?)", rows
-        )
-        _set_meta(conn, "dict_total", total)
-        _set_meta(conn, "dict_signature", signature)
+        _dict_rows = (rows, total)
+    return _dict_rows
 
 
 def _user_entries(conn: sqlite3.Connection) -> list[tuple[str, int | None, str | None]]:

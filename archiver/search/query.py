@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from archiver.errors import QueryError, StoreError
 from archiver.models import Hit, SearchResult
 from archiver.search.segment import (
+    SEP,
     char_tokens,
     fold,
     group_units,
@@ -338,12 +339,16 @@ def _filters(
 Span = tuple[int, int]
 
 
-_GAP = r"[\W_]*"  # what FTS5 skips between two tokens of a phrase
+_GAP = ""  # adjacent tokens touch; a SEP token stands for the punctuation between them
 
 
 def _pattern(needles: list[tuple[str, ...]]) -> re.Pattern[str] | None:
     # Longest first, so the as-typed phrase wins over its words at the same place.
-    alts = sorted({_GAP.join(map(re.escape, n)) for n in needles if n}, key=len, reverse=True)
+    alts = sorted(
+        {_GAP.join(r"[\W_]+" if t == SEP else re.escape(t) for t in n) for n in needles if n},
+        key=len,
+        reverse=True,
+    )
     return re.compile("|".join(alts)) if alts else None
 
 
