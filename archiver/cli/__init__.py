@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli import cmd_store  # noqa: F401  (registers commands)
+from archiver.cli import cmd_search, cmd_store  # noqa: F401  (registers commands)
 from archiver.cli.base import ExitStatus, cli
 
 
