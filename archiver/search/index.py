@@ -27,6 +27,7 @@ from archiver.search.segment import (
     fold,
     index_chars,
     jieba_dict_path,
+    latin_suffixes,
     news_dict,
     read_dict_file,
 )
@@ -228,6 +229,11 @@ def _cut_async(extra: tuple, texts: list[str]) -> list[Future[list[str]]] | None
 Row = tuple[int, str, str, str | None]  # article id, title, text, published (UTC ISO)
 
 
+def _char_row(docid: int, title: str, text: str) -> tuple[int, str, str, str]:
+    title_chars, body_chars = index_chars(title), index_chars(text)
+    return docid, title_chars, body_chars, latin_suffixes(f"{title_chars} {body_chars}")
+
+
 def _index_rows(archive: Archive, rows: Sequence[Row]) -> None:
     conn = archive.conn
     ensure_dictionary(archive)
@@ -248,8 +254,8 @@ def _index_rows(archive: Archive, rows: Sequence[Row]) -> None:
         start = int(_meta(conn, "next_docid") or 1)
         docids = range(start, start + len(unique))
         conn.executemany(
-            "INSERT INTO search_chars (rowid, title, body) VALUES (?, ?, ?)",
-            ((d, index_chars(r[1]), index_chars(r[2])) for d, r in zip(docids, unique)),
+            "INSERT INTO search_chars (rowid, title, body, latin) VALUES (?, ?, ?, ?)",
+            (_char_row(d, r[1], r[2]) for d, r in zip(docids, unique)),
         )
         conn.executemany(
             "INSERT INTO search_docs (docid, article_id, published) VALUES (?, ?, ?)",

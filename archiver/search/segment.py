@@ -128,6 +128,24 @@ def index_chars(text: str) -> str:
     return _SEP_RUN.sub(SEP, text).translate(_index_table)
 
 
+# Runs of two or more token characters in index_chars() output are Latin/digit (or another
+# spaced-out script's neighbours never touch): CJK characters stand alone there.
+_LATIN_RUN = re.compile(r"[^\W_]{3,32}")
+
+
+def latin_suffixes(indexed: str) -> str:
+    """Distinct proper suffixes (≥ 2 characters) of the Latin/digit runs of an index string.
+
+    Ctrl-F finds ``gpt`` in ``chatgpt``; a prefix query over these suffixes does too. Runs over
+    32 characters (hashes, URL ids) are skipped.
+
+    >>> sorted(latin_suffixes(index_chars("ChatGPT发布")).split())
+    ['atgpt', 'gpt', 'hatgpt', 'pt', 'tgpt']
+    """
+    seen = {run[i:] for run in _LATIN_RUN.findall(indexed) for i in range(1, len(run) - 1)}
+    return " ".join(seen)
+
+
 def is_spaced(ch: str) -> bool:
     """True for characters indexed one by one (CJK, kana, hangul)."""
     code = ord(ch)

@@ -90,7 +90,8 @@ def _m002_search(conn: sqlite3.Connection) -> None:
     """The search index (derived from articles; ``archiver reindex`` rebuilds it).
 
     search_chars: one token per CJK character, Latin/digit runs whole (phrase queries give
-    substring recall); search_words: distinct jieba words per article (exact-word ranking, no
+    substring recall), and in ``latin`` the suffixes of Latin/digit runs (a prefix query on them
+    finds GPT inside ChatGPT); search_words: distinct jieba words per article (exact-word ranking, no
     positions needed). Both are contentless: the original text stays in ``articles`` only.
     A row's FTS rowid is a docid, mapped to its article by search_docs; replacing an article's
     rows gives it a new docid, and the old one is dropped from the map (contentless FTS5 rows
@@ -100,7 +101,7 @@ def _m002_search(conn: sqlite3.Connection) -> None:
         conn,
         """
         CREATE VIRTUAL TABLE search_chars USING fts5(
-            title, body, content='', detail=full, tokenize='unicode61'
+            title, body, latin, content='', detail=full, tokenize='unicode61'
         );
         CREATE VIRTUAL TABLE search_words USING fts5(
             words, content='', detail=none, tokenize='unicode61'

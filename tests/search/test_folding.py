@@ -36,6 +36,12 @@ def test_latin_term_finds_longer_runs_it_starts(archive: Archive) -> None:
     assert [h.id for h in search(archive, "mi300").hits] == [doc]
 
 
+def test_latin_term_inside_a_longer_word_is_found(archive: Archive) -> None:
+    [doc] = store(archive, [article("AI", "Salesforce推出EinsteinGPT。")])
+    assert [h.id for h in search(archive, "gpt").hits] == [doc]
+    assert [h.id for h in search(archive, "force").hits] == [doc]
+
+
 def test_fold_examples() -> None:
     assert fold("比特幣") == "比特币"
     assert fold("ＡＢＣ１２３") == "abc123"
