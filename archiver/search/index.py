@@ -234,14 +234,18 @@ def _char_row(docid: int, title: str, text: str) -> tuple[int, str, str, str]:
     return docid, title_chars, body_chars, latin_suffixes(f"{title_chars} {body_chars}")
 
 
-def _index_rows(archive: Archive, rows: Sequence[Row]) -> None:
-    conn = archive.conn
-    ensure_dictionary(archive)
-    extra = _extra_words(conn)
+def _prepare(extra: tuple, rows: Sequence[Row]) -> tuple[list[Row], list[str], list | None]:
     # Later entries for the same article win (an article stored twice in one batch).
     unique = list({r[0]: r for r in rows}.values())
     texts = [f"{title}\n{text}" for _, title, text, _ in unique]
-    futures = _cut_async(extra, texts)
+    return unique, texts, _cut_async(extra, texts)
+
+
+def _index_rows(archive: Archive, rows: Sequence[Row], prepared: tuple | None = None) -> None:
+    conn = archive.conn
+    ensure_dictionary(archive)
+    extra = _extra_words(conn)
+    unique, texts, futures = prepared or _prepare(extra, rows)
 
     with archive.transaction():
         ids = [r[0] for r in unique]
@@ -334,15 +338,19 @@ def reindex(
         conn.execute("INSERT INTO search_words (search_words) VALUES ('delete-all')")
         conn.execute("DELETE FROM search_docs")
         _set_meta(conn, "next_docid", 1)
+        extra = _extra_words(conn)
         cursor = conn.execute("SELECT id, title, text, published_utc FROM articles ORDER BY id")
-        while True:
-            batch = cursor.fetchmany(REINDEX_BATCH)
-            if not batch:
-                break
-            _index_rows(archive, batch)
+        batch = cursor.fetchmany(REINDEX_BATCH)
+        prepared = _prepare(extra, batch) if batch else None
+        while batch:
+            # The workers cut the next batch's words while this one is written.
+            upcoming = cursor.fetchmany(REINDEX_BATCH)
+            next_prepared = _prepare(extra, upcoming) if upcoming else None
+            _index_rows(archive, batch, prepared)
             done += len(batch)
             if progress:
                 progress(done, total)
+            batch, prepared = upcoming, next_prepared
         optimize(archive)
         _set_meta(conn, "format", INDEX_FORMAT)
     return done
