@@ -132,7 +132,9 @@ def _read_gzip(path: Path, origin: str, fetched_at: datetime) -> Iterator[Captur
         raise InputError(f"damaged or truncated gzip data ({exc})") from exc
 
 
-def _jsonl(handle: io.BufferedIOBase, origin: str, fetched_at: datetime) -> Iterator[Capture | ArchiverError]:
+def _jsonl(
+    handle: io.BufferedIOBase, origin: str, fetched_at: datetime
+) -> Iterator[Capture | ArchiverError]:
     for number, line in enumerate(handle, start=1):
         stripped = line.strip()
         if not stripped:

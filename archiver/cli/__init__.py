@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli import cmd_search, cmd_store  # noqa: F401  (registers commands)
+from archiver.cli import cmd_export, cmd_extract, cmd_store  # noqa: F401  (registers commands)
+from archiver.cli import cmd_search  # noqa: F401  (registers search, reindex)
 from archiver.cli.base import ExitStatus, cli
 
 

@@ -12,7 +12,7 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError, NotFound
-from archiver.models import StoredArticle
+from archiver.export.formats import article_record as article_json  # noqa: F401
 from archiver.store import Archive, default_db_path
 
 
@@ -63,37 +63,6 @@ def open_db(ctx: click.Context) -> Archive:
     archive = Archive(ctx.find_root().obj["db"])
     ctx.call_on_close(archive.close)
     return archive
-
-
-def article_json(stored: StoredArticle, *, with_text: bool = True) -> dict[str, Any]:
-    """The JSON form of an article, shared by show/list/export."""
-    a = stored.article
-    data: dict[str, Any] = {
-        "id": stored.id,
-        "url": a.url,
-        "title": a.title,
-        "author": a.author,
-        "editor": a.editor,
-        "source": a.source,
-        "reprinted_from": a.reprinted_from,
-        "published": a.published.isoformat() if a.published else None,
-        "published_raw": a.published_raw,
-        "updated": a.updated.isoformat() if a.updated else None,
-        "categories": list(a.categories),
-        "tags": list(a.tags),
-        "lead_image": a.lead_image,
-        "images": [i.to_dict() for i in a.images],
-        "site": a.site,
-        "lang": a.lang,
-        "word_count": a.word_count,
-        "fetched": stored.fetched.isoformat(),
-        "capture_id": stored.capture_id,
-        "parser_version": a.parser_version,
-        "provenance": dict(a.provenance),
-    }
-    if with_text:
-        data["text"] = a.text
-    return data
 
 
 def echo_json(data: Any) -> None:

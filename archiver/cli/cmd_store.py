@@ -127,7 +127,12 @@ def list_cmd(ctx: click.Context, limit: int, site: str | None, since: str | None
             echo_json(article_json(stored, with_text=False))
             continue
         a = stored.article
-        when = a.published.strftime("%Y-%m-%d %H:%M") if a.published else "????-??-?? --:--"
+        if a.published is None:
+            when = "????-??-??      "
+        elif a.published_raw and len(a.published_raw.strip()) <= 10:  # a day, no time given
+            when = a.published.strftime("%Y-%m-%d      ")
+        else:
+            when = a.published.strftime("%Y-%m-%d %H:%M")
         click.echo(f"{stored.id:>6}  {when}  {a.site or '-':<10}  {a.title}")
 
 

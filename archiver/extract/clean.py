@@ -49,7 +49,9 @@ _PLACEHOLDER = re.compile(
 # Invisible characters, and control characters XML (hence lxml) cannot hold. A regex is several
 # times faster than str.translate with a dict on long texts.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u200b-\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u200b-\u200d\u2060\ufeff\u00ad]"
+)
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 _CAPTION_CLASS = re.compile(r"caption|decsimg|img_?desc|pic_?desc|imgtxt|img-title|pictext|"
                             r"image-caption|figcaption|desc", re.IGNORECASE)
@@ -144,17 +146,21 @@ class _Builder:
         if self.para is None and not text.strip():
             return
         if text.strip():
-            if self.brs >= 2:
-                self.flush()
-            elif self.brs == 1 and self.para is not None:
-                etree.SubElement(self._target(), "br")
-            self.brs = 0
+            self._apply_breaks()
         target = self._target()
         if len(target):
             last = target[-1]
             last.tail = (last.tail or "") + text
         else:
             target.text = (target.text or "") + text
+
+    def _apply_breaks(self) -> None:
+        """Pending ``<br>``s take effect before the next content: two end the paragraph."""
+        if self.brs >= 2:
+            self.flush()
+        elif self.brs == 1 and self.para is not None:
+            etree.SubElement(self.inline[-1], "br")
+        self.brs = 0
 
     def flush(self) -> None:
         para, self.para, self.inline, self.brs = self.para, None, [], 0
@@ -201,9 +207,16 @@ class _Builder:
             self.containers.pop()
             if not len(quote):
                 quote.getparent().remove(quote)
-        elif tag == "pre":
+        elif tag == "pre" or tag == "code" and el.find(".//br") is not None:
+            # Code broken into lines with <br> is a code block, not an inline span.
             self.flush()
-            text = el.text_content().strip("\n")
+            if tag == "pre":
+                # A <br> right before a source newline is one line break, not two.
+                joined = "".join(_inline_text(el, br="\x00"))
+                text = joined.replace("\x00\n", "\n").replace("\x00", "\n").strip("\n")
+            else:  # outside <pre> source newlines are mere blanks; only <br> breaks lines
+                joined = "".join(_inline_text(el, newlines=" "))
+                text = "\n".join(line.strip() for line in joined.split("\n")).strip()
             if text.strip():
                 etree.SubElement(self.containers[-1], "pre").text = text
         elif tag == "table" and _is_data_table(el):
@@ -225,6 +238,7 @@ class _Builder:
             self.children(el)
 
     def inline_element(self, el: etree._Element, tag: str) -> None:
+        self._apply_breaks()
         parent = self._target()
         new = etree.SubElement(parent, tag)
         if tag == "a":
@@ -399,14 +413,23 @@ def block_text(el: etree._Element) -> str:
     return "\n".join(line.strip() for line in "".join(_inline_text(el)).split("\n")).strip()
 
 
-def _inline_text(el: etree._Element) -> Iterable[str]:
-    yield el.text or ""
+def _inline_text(
+    el: etree._Element, newlines: str | None = None, br: str = "\n"
+) -> Iterable[str]:
+    """Text with ``<br>`` as ``br``; ``newlines`` replaces newlines of the source."""
+
+    def text(value: str | None) -> str:
+        return (value or "") if newlines is None else (value or "").replace("\n", newlines)
+
+    yield text(el.text)
     for child in el:
-        if child.tag == "br":
-            yield "\n"
+        if not isinstance(child.tag, str):  # comments, processing instructions
+            pass
+        elif child.tag.lower() == "br":
+            yield br
         else:
-            yield from _inline_text(child)
-        yield child.tail or ""
+            yield from _inline_text(child, newlines, br)
+        yield text(child.tail)
 
 
 def blocks_text(root: etree._Element) -> str:

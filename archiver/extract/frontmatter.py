@@ -20,6 +20,7 @@ _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _BRACES = (("&#123;", "{"), ("&#125;", "}"))
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]?(?P<value>.*)$")
 _ITEM_LINE = re.compile(r"^[ \t]+-[ \t]*(?P<value>.*)$")
+_OURS = re.compile(r"^[ \t]*archiver_id:[ \t]*\d+[ \t]*\r?$", re.MULTILINE)
 
 
 class _Loader(yaml.SafeLoader):
@@ -44,10 +45,20 @@ def has_front_matter(text: str) -> bool:
     return bool(match and _CLOSING.search(text, match.end()))
 
 
+def _exported(text: str) -> bool:
+    """The front matter holds an ``archiver_id`` line (top level, or under Hugo's params)."""
+    head = _OPENING.match(text)
+    if not head:
+        return False
+    end = _CLOSING.search(text, head.end())
+    return bool(end and _OURS.search(text, head.end(), end.start()))
+
+
 def split_post(text: str) -> Post:
     """Split a post into its front matter (a dict) and body. Raises FormatError."""
-    for entity, char in _BRACES:
-        text = text.replace(entity, char)
+    if not _exported(text):  # archiver writes proper YAML and Markdown: entities stay
+        for entity, char in _BRACES:
+            text = text.replace(entity, char)
     match = _OPENING.match(text)
     if not match:
         raise FormatError("no front matter (a post starts with a line '---')")
@@ -71,9 +82,16 @@ def split_post(text: str) -> Post:
         # The writer never escaped inside quotes: take quoted titles as written.
         raw = _raw_scalars(block)
         for key in ("title",):
-            if key in raw and isinstance(meta.get(key), str) and "archiver_id" not in meta:
+            if key in raw and isinstance(meta.get(key), str) and not written_by_archiver(meta):
                 meta[key] = raw[key]
     return Post(meta={str(k): v for k, v in meta.items()}, body=body, recovered=recovered)
+
+
+def written_by_archiver(meta: dict[str, Any]) -> bool:
+    """A front matter archiver's export wrote (``archiver_id`` at the top, or under Hugo's
+    ``params``): proper YAML, read as it is."""
+    params = meta.get("params")
+    return "archiver_id" in meta or (isinstance(params, dict) and "archiver_id" in params)
 
 
 def _unquote(value: str) -> str:

@@ -1,4 +1,5 @@
-"""JSON Lines import, and bad inputs: one clear line each, the batch goes on, nothing half-written."""
+"""JSON Lines import; bad inputs get one clear line each, the batch goes on, nothing is half
+written."""
 
 from __future__ import annotations
 

@@ -1,0 +1,89 @@
+"""Reading a page into lxml, and the small helpers every field extractor shares."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import lxml.html
+from lxml import etree
+
+from archiver.errors import NotAnArticle, ParseError
+from archiver.extract.clean import normalise_space
+from archiver.extract.content import SKIP
+from archiver.extract.rules import Rule
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# C0 controls (but tab, newline, return) are never text; libxml2 turns NUL into U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def load_document(html: str) -> etree._Element:
+    """Parse a page into an lxml tree; raises :class:`ParseError` when lxml cannot."""
+    # lxml refuses a str that still declares its byte encoding.
+    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
+    if not html.strip():
+        raise NotAnArticle("not an article: the page is empty")
+    try:
+        return lxml.html.document_fromstring(html, parser=_parser())
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"the page cannot be parsed as HTML ({exc})") from exc
+
+
+@functools.cache
+def _parser() -> lxml.html.HTMLParser:
+    # huge_tree: libxml2 otherwise silently drops everything nested deeper than 255 levels,
+    # which 2000s pages with hundreds of unclosed <font> tags reach.
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
+def prune(root: etree._Element) -> None:
+    """Drop scripts, styles, comments and the like (their text is never content)."""
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction, *SKIP)):
+        if el.tag in ("title", "head"):
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail
+        if tail and tail.strip():
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        parent.remove(el)
+
+
+def text_of(el: etree._Element | str) -> str:
+    """Visible text of an element (or an XPath string result), blanks normalised."""
+    if isinstance(el, str):
+        return normalise_space(el).strip()
+    return normalise_space(el.text_content()).strip()
+
+
+def rule_hits(rule: Rule, root: etree._Element, name: str) -> list[etree._Element | str]:
+    """What the first matching XPath of a rule field selects."""
+    for path in rule.paths(name):
+        try:
+            found = path(root)
+        except etree.XPathEvalError:
+            continue
+        if isinstance(found, list):
+            hits = [f for f in found if isinstance(f, (str, etree._Element))]
+            if hits:
+                return hits
+        elif isinstance(found, str) and found.strip():
+            return [found]
+    return []
+
+
+def rule_text(rule: Rule | None, root: etree._Element, name: str) -> str | None:
+    """The first non-empty text a rule field selects."""
+    if rule is None:
+        return None
+    for hit in rule_hits(rule, root, name):
+        text = text_of(hit)
+        if text:
+            return text
+    return None
