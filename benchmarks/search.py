@@ -251,14 +251,14 @@ def main() -> None:
         # cuts measured): building with jieba itself would add ~1 s per MB.
         baselines = build_baselines(records, ids, bpath, jb.cut)
         bconn = sqlite3.connect(bpath)
-        for name, (secs, size) in baselines.items():
+        for name, (secs, _size) in baselines.items():
             print(f"{name}: {secs:.1f} s ({len(records) / secs:,.0f} docs/s)")
 
     print("\n## size (FTS tables vs text)")
     print(f"ours: {ours_bytes / 1e6:.1f} MB = {ours_bytes / text_bytes:.2f}x text "
           f"(+ {other / 1e6:.1f} MB docid map and query dictionary = "
           f"{(ours_bytes + other) / text_bytes:.2f}x)")
-    for name, (secs, size) in baselines.items():
+    for name, (_secs, size) in baselines.items():
         print(f"{name}: {size / 1e6:.1f} MB = {size / text_bytes:.2f}x text")
 
     print("\n## recall / precision against exact-substring truth (micro-averaged)")
@@ -281,7 +281,7 @@ def main() -> None:
                 rows[k][1] += len(expected)
                 rows[k][2] += len(found)
 
-        def rp(k: str) -> str:
+        def rp(k: str, rows: dict[str, list[int]] = rows) -> str:
             tp, t, f = rows[k]
             r = tp / t if t else 1.0
             p = tp / f if f else (1.0 if not t else 0.0)
