@@ -196,6 +196,8 @@ def main() -> None:
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--reuse", action="store_true",
+                    help="query the archive a previous run left in --workdir (no build)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="search-bench-"))
@@ -207,23 +209,24 @@ def main() -> None:
     text_bytes = sum(len(r["title"].encode()) + len(r["text"].encode()) for r in records)
     print(f"text: {text_bytes / 1e6:.1f} MB (titles + bodies, UTF-8)")
     src = work / "corpus.jsonl.gz"
-    write_jsonl(records, src)
-
-    # Ours, through the real import (parse, store, index in one transaction per 500).
     db = work / "archive.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if not args.reuse:
+        write_jsonl(records, src)
+        # Ours, through the real import (parse, store, index in one transaction per 500).
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
     archive = Archive(db)
-    t0 = time.perf_counter()
-    summary = import_paths(archive, [src])
-    t_import = time.perf_counter() - t0
-    print(f"\n## build\nours: import + index {summary.imported:,} articles: {t_import:.1f} s "
-          f"({summary.imported / t_import:,.0f} docs/s)")
-    t0 = time.perf_counter()
-    reindex(archive)
-    t_index = time.perf_counter() - t0
-    print(f"ours: index alone (reindex from the articles table, incl. optimize): {t_index:.1f} s "
-          f"({summary.imported / t_index:,.0f} docs/s)")
+    if not args.reuse:
+        t0 = time.perf_counter()
+        summary = import_paths(archive, [src])
+        t_import = time.perf_counter() - t0
+        print(f"\n## build\nours: import + index {summary.imported:,} articles: {t_import:.1f} s "
+              f"({summary.imported / t_import:,.0f} docs/s)")
+        t0 = time.perf_counter()
+        reindex(archive)
+        t_index = time.perf_counter() - t0
+        print(f"ours: index alone (reindex from the articles table, incl. optimize): "
+              f"{t_index:.1f} s ({summary.imported / t_index:,.0f} docs/s)")
     archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     ours_bytes = table_bytes(archive.conn, "search_chars") + table_bytes(archive.conn,
                                                                          "search_words")
@@ -244,7 +247,7 @@ def main() -> None:
 
     baselines: dict[str, tuple[float, int]] = {}
     bconn = None
-    if not args.no_baselines:
+    if not args.no_baselines and not args.reuse:
         bpath = work / "baselines.db"
         bpath.unlink(missing_ok=True)
         # Baseline tokens come from rjieba (jieba's dictionary and algorithm; 99.7 % identical
