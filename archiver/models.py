@@ -199,7 +199,7 @@ class Hit:
     published: datetime | None
     source: str | None
     site: str | None
-    score: float  # BM25 relevance, larger is better (order also weighs exact matches first)
+    score: float  # BM25 relevance, larger is better (0.0 with sort="date"); see search()
     snippet: str
     highlights: tuple[tuple[int, int], ...] = ()
     title_highlights: tuple[tuple[int, int], ...] = ()

@@ -482,15 +482,19 @@ def _run(
             "WHERE search_words MATCH ?) THEN 0 ELSE 1 END)"
         )
         tier_params.append(p.words)
+    score_sql = f"-bm25(search_chars, {TITLE_WEIGHT}, 1.0, {LATIN_WEIGHT})"
     if sort == "date":
+        # bm25 costs a scan of every phrase over the whole index (its IDF); a date sort
+        # does not need it.
         order = "published IS NULL, published DESC, article_id DESC"
+        score_sql, tier_sql, tier_params = "0.0", "0", []
     else:
         order = "tier, score DESC, published IS NULL, published DESC, article_id DESC"
     # bm25() only works next to the FTS5 cursor: score in a materialised CTE, count and sort
     # outside it.
     sql = (
         f"WITH m AS MATERIALIZED (SELECT d.article_id AS article_id, d.published AS published, "
-        f"-bm25(search_chars, {TITLE_WEIGHT}, 1.0, {LATIN_WEIGHT}) AS score, {tier_sql} AS tier "
+        f"{score_sql} AS score, {tier_sql} AS tier "
         f"{base}) SELECT article_id, score, tier, COUNT(*) OVER () FROM m "
         f"ORDER BY {order} LIMIT ? OFFSET ?"
     )
