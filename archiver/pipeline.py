@@ -12,10 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO
 
 from archiver.capture import files
 from archiver.capture.encoding import Decoded, decode
+from archiver.capture.fetch import Fetcher, FetchOptions
+from archiver.capture.images import archive_image_source, download_image_source
+from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, NotAnArticle, ParseError
+from archiver.export import ExportedArticle, ExportResult, export_articles, first_of
+from archiver.export.run import select
 from archiver.extract import derive
 from archiver.models import (
     KIND_FEED_ITEM,
@@ -102,6 +108,22 @@ def _capture_time(archive: Archive, capture_id: int) -> datetime:
     return datetime.fromisoformat(row.fetchone()[0])
 
 
+def _keep_not_article(
+    archive: Archive, capture: Capture, decoded: Decoded, exc: NotAnArticle
+) -> str:
+    """Keep a not-article capture that has a URL for the record, flagged (its article, if an
+    earlier capture made one, is left alone). Returns the reason, with the hint if any."""
+    # The parser's messages may already say "not an article: …"; say it once.
+    reason = str(exc).removeprefix("not an article: ")
+    url = capture.final_url or capture.url
+    if url:
+        with archive.transaction():
+            flagged = replace(capture, flag=f"not-article: {reason}"[:200],
+                              charset=decoded.charset, charset_reason=decoded.reason)
+            archive.add_capture(flagged, url_key(url))
+    return reason + (f" (hint: {exc.hint})" if exc.hint else "")
+
+
 def store_capture(archive: Archive, capture: Capture, *, origin: str | None = None) -> ImportResult:
     """Derive and store one capture (used by fetching). Not-an-article captures with a URL are
     kept for the record, flagged, without touching the article."""
@@ -110,13 +132,8 @@ def store_capture(archive: Archive, capture: Capture, *, origin: str | None = No
     try:
         article = derive(capture, decoded.text)
     except NotAnArticle as exc:
-        url = capture.final_url or capture.url
-        if url:
-            with archive.transaction():
-                flagged = replace(capture, flag=f"not-article: {exc}"[:200],
-                                  charset=decoded.charset, charset_reason=decoded.reason)
-                archive.add_capture(flagged, url_key(url))
-        return ImportResult(origin, "refused", message=f"{origin}: not an article: {exc}")
+        reason = _keep_not_article(archive, capture, decoded, exc)
+        return ImportResult(origin, "refused", message=f"{origin}: not an article: {reason}")
     except ParseError as exc:
         return ImportResult(origin, "failed", message=f"{origin}: {exc}")
     return _store_batch(archive, [_Pending(capture, article, decoded, origin)])[0]
@@ -159,9 +176,17 @@ def import_paths(
                     continue
                 line = item.meta_value("line")
                 where = f"{origin}:{line}" if line else origin
+                decoded = decode_capture(item)
                 try:
-                    decoded = decode_capture(item)
                     article = derive(item, decoded.text)
+                except NotAnArticle as exc:
+                    reason = _keep_not_article(archive, item, decoded, exc)
+                    # A record of a web archive that is no article (an error page, a bare
+                    # feed link) is expected there; a file named as an article is not.
+                    status = "skipped" if item.url or item.final_url else "refused"
+                    message = f"{where}: not an article: {reason}"
+                    report(ImportResult(where, status, message=message))
+                    continue
                 except ArchiverError as exc:
                     report(ImportResult(where, "failed", message=f"{where}: {exc}"))
                     continue
@@ -260,3 +285,41 @@ def parse_file(
     )
     decoded = decode_capture(capture)
     return derive(capture, decoded.text), decoded
+
+
+def export(
+    archive: Archive,
+    refs: Iterable[str | int] = (),
+    *,
+    ids: Sequence[int] | None = None,
+    site: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    fmt: str = "md",
+    profile: str | None = None,
+    out: str | Path | TextIO,
+    images: bool = False,
+    fetch_options: FetchOptions | None = None,
+    on_article: Callable[[ExportedArticle], None] | None = None,
+) -> ExportResult:
+    """Export articles (see :func:`archiver.export.export_articles`), composing the stages:
+    ``fmt="warc"`` writes the articles' captures as WARC records; ``images`` takes each image
+    from the archive when it was downloaded, else downloads it now (article URL as Referer)."""
+    if fmt == "warc":
+        if not isinstance(out, (str, Path)):
+            raise ValueError("a WARC export needs a file path")
+        chosen = [s.id for s in select(archive, refs, ids=ids, site=site, since=since,
+                                       until=until)]
+        write_warc(archive, out, article_ids=chosen)
+        return ExportResult(
+            format="warc", profile=None, path=Path(out),
+            articles=tuple(ExportedArticle(article_id=i, path=Path(out)) for i in chosen),
+        )
+    source = None
+    if images:
+        source = first_of(archive_image_source(archive),
+                          download_image_source(Fetcher(fetch_options)))
+    return export_articles(
+        archive, refs, ids=ids, site=site, since=since, until=until, fmt=fmt, profile=profile,
+        out=out, images=images, image_source=source, on_article=on_article,
+    )

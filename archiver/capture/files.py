@@ -60,12 +60,12 @@ def sniff(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text:
         raise InputError("empty file")
+    if text.startswith(b"WARC/"):
+        return FORMAT_WARC  # before the binary check: WARC payloads are often binary
     if _is_binary(head):
         raise InputError("binary file, not a post, JSON Lines or HTML page")
     if text.startswith(b"---"):
         return FORMAT_POST
-    if text.startswith(b"WARC/"):
-        return FORMAT_WARC
     if text.startswith(b"{"):
         return FORMAT_JSONL
     lowered = text[:1024].lower()

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli import cmd_export, cmd_extract, cmd_store  # noqa: F401  (registers commands)
-from archiver.cli import cmd_search  # noqa: F401  (registers search, reindex)
+from archiver.cli import (  # noqa: F401  (registers the commands)
+    cmd_export,
+    cmd_extract,
+    cmd_fetch,
+    cmd_search,
+    cmd_store,
+)
 from archiver.cli.base import ExitStatus, cli
 
 

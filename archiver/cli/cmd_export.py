@@ -9,7 +9,8 @@ import click
 
 from archiver.cli.base import ExitStatus, cli, open_db
 from archiver.cli.cmd_store import parse_when
-from archiver.export import FORMATS, PROFILES, ExportedArticle, export_articles
+from archiver.export import FORMATS, PROFILES, ExportedArticle
+from archiver.pipeline import export
 
 
 @cli.command("export")
@@ -18,7 +19,8 @@ from archiver.export import FORMATS, PROFILES, ExportedArticle, export_articles
 @click.option("--since", help="Only articles published on or after this date.")
 @click.option("--until", help="Only articles published before this date.")
 @click.option("--site", help="Only this site or feed (e.g. ZAKER, sina.com.cn).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, "warc")), default="md",
+              show_default=True, help="warc: the articles' raw captures (needs -o FILE).")
 @click.option("--profile", type=click.Choice(PROFILES),
               help="Front-matter keys for this tool (Markdown only).")
 @click.option("-o", "--output", default="-", show_default=True,
@@ -43,6 +45,8 @@ def export_cmd(ctx: click.Context, refs: tuple[str, ...], all_: bool, since: str
     if profile and fmt != "md":
         raise click.UsageError("--profile applies to --format md only")
     to_stream = output == "-"
+    if fmt == "warc" and (to_stream or images or profile):
+        raise click.UsageError("--format warc needs -o FILE.warc.gz (and no --images/--profile)")
     if images and (to_stream or fmt != "md"):
         raise click.UsageError("--images needs --format md and -o DIR")
     archive = open_db(ctx)
@@ -52,7 +56,7 @@ def export_cmd(ctx: click.Context, refs: tuple[str, ...], all_: bool, since: str
             state = "written" if item.changed else "unchanged"
             click.echo(f"{state}: {item.path}", err=True)
 
-    result = export_articles(
+    result = export(
         archive,
         refs,
         ids=ids,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import click
 
 from archiver.cli.base import ExitStatus, cli, echo_json, open_db
-from archiver.models import Article
+from archiver.export.formats import article_fields
 from archiver.pipeline import parse_file, reparse
 
 
@@ -26,31 +25,6 @@ def _when(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _article_dict(article: Article, charset: str) -> dict[str, Any]:
-    return {
-        "title": article.title,
-        "url": article.url,
-        "author": article.author,
-        "editor": article.editor,
-        "source": article.source,
-        "reprinted_from": article.reprinted_from,
-        "published": article.published.isoformat() if article.published else None,
-        "published_raw": article.published_raw,
-        "updated": article.updated.isoformat() if article.updated else None,
-        "categories": list(article.categories),
-        "tags": list(article.tags),
-        "site": article.site,
-        "lang": article.lang,
-        "lead_image": article.lead_image,
-        "images": [image.to_dict() for image in article.images],
-        "text": article.text,
-        "body_html": article.body_html,
-        "charset": charset,
-        "parser_version": article.parser_version,
-        "provenance": dict(article.provenance),
-    }
-
-
 @cli.command("parse")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", help="The page's URL (picks the site rule, resolves links).")
@@ -61,7 +35,9 @@ def parse_cmd(file: Path, url: str | None, fetched: str | None, as_json: bool) -
     """Parse a saved HTML page offline and print the article (touches no archive)."""
     article, decoded = parse_file(file, url=url, fetched_at=_when(fetched))
     if as_json:
-        echo_json(_article_dict(article, decoded.charset))
+        echo_json({**article_fields(article), "text": article.text,
+                   "body_html": article.body_html, "charset": decoded.charset,
+                   "charset_reason": decoded.reason})
         return
     click.echo(click.style(article.title, bold=True))
     for label, value in (

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from archiver.export.formats import FORMATS, article_record, to_markdown
-from archiver.export.images import ImageSource, first_of, http_image_source
+from archiver.export.images import ImageSource, first_of
 from archiver.export.profiles import PROFILES
 from archiver.export.run import (
     ExportedArticle,
@@ -30,7 +30,6 @@ __all__ = [
     "article_record",
     "export_articles",
     "first_of",
-    "http_image_source",
     "select",
     "to_markdown",
 ]

@@ -13,17 +13,15 @@ from lxml import etree
 from archiver.export import frontmatter
 from archiver.export.markdown import body_markdown
 from archiver.export.profiles import LAYOUTS, front_matter_fields
-from archiver.models import StoredArticle
+from archiver.models import Article, StoredArticle
 
 FORMATS = ("md", "json", "jsonl", "txt", "html")
 EXTENSIONS = {"md": ".md", "json": ".json", "jsonl": ".jsonl", "txt": ".txt", "html": ".html"}
 
 
-def article_record(stored: StoredArticle, *, with_text: bool = True) -> dict[str, Any]:
-    """The JSON form of an article: the same fields, names and order as ``show --json``."""
-    a = stored.article
-    data: dict[str, Any] = {
-        "id": stored.id,
+def article_fields(a: Article) -> dict[str, Any]:
+    """The JSON form of an article's own fields (no archive identity)."""
+    return {
         "url": a.url,
         "title": a.title,
         "author": a.author,
@@ -40,13 +38,18 @@ def article_record(stored: StoredArticle, *, with_text: bool = True) -> dict[str
         "site": a.site,
         "lang": a.lang,
         "word_count": a.word_count,
-        "fetched": stored.fetched.isoformat(),
-        "capture_id": stored.capture_id,
         "parser_version": a.parser_version,
         "provenance": dict(a.provenance),
     }
+
+
+def article_record(stored: StoredArticle, *, with_text: bool = True) -> dict[str, Any]:
+    """The JSON form of a stored article: the same fields, names and order as ``show --json``."""
+    data: dict[str, Any] = {"id": stored.id, **article_fields(stored.article)}
+    data["fetched"] = stored.fetched.isoformat()
+    data["capture_id"] = stored.capture_id
     if with_text:
-        data["text"] = a.text
+        data["text"] = stored.article.text
     return data
 
 

@@ -1,26 +1,24 @@
-"""Where exported images come from: a small interface, and a plain HTTP downloader.
+"""Where exported images come from: a small interface, and how image files are named.
 
 An *image source* is any callable ``source(url, referer) -> bytes | None``: the bytes of the
 image, or None when it has none. The export asks it for every image of an article, with the
 article URL as referer (Chinese image hosts refuse hot-linked requests without one). A source
 may also raise; the export then reports the image as missing with the error's message.
 
-Sources compose with :func:`first_of`: e.g. the archive's stored images first, then a download.
+Sources compose with :func:`first_of`: e.g. the archive's stored images first, then a download
+(both are provided by the capture stage and composed by the pipeline; export never touches the
+network itself).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 ImageSource = Callable[[str, "str | None"], "bytes | None"]
 
-USER_AGENT = "Mozilla/5.0 (compatible; archiver export)"
-MAX_IMAGE_BYTES = 25 * 1024 * 1024
 
 _MAGIC = (
     (b"\xff\xd8\xff", ".jpg"),
@@ -67,40 +65,6 @@ def image_filename(url: str, data: bytes) -> str:
         suffix = re.search(r"\.[A-Za-z0-9]{2,5}$", urlsplit(url).path)
         ext = suffix.group().lower() if suffix and suffix.group().lower() in _EXTENSIONS else ".img"
     return digest + (".jpg" if ext == ".jpeg" else ext)
-
-
-def http_image_source(*, timeout: float = 20.0, max_bytes: int = MAX_IMAGE_BYTES,
-                      user_agent: str = USER_AGENT) -> ImageSource:
-    """A source that downloads ``http(s)`` images now, sending the article URL as Referer.
-
-    Refuses other schemes (an image URL must never read a local ``file://``), answers that are
-    not images (hot-link protection often answers 200 with an HTML page), and bodies over
-    ``max_bytes``.
-    """
-
-    def fetch(url: str, referer: str | None) -> bytes | None:
-        if urlsplit(url).scheme.lower() not in ("http", "https"):
-            raise ImageError(f"not an http(s) URL: {url}")
-        headers = {"User-Agent": user_agent, "Accept": "image/*,*/*;q=0.5"}
-        if referer:
-            headers["Referer"] = referer
-        request = urllib.request.Request(url, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                data = response.read(max_bytes + 1)
-                ctype = (response.headers.get("Content-Type") or "").lower()
-        except urllib.error.HTTPError as exc:
-            raise ImageError(f"HTTP {exc.code}") from exc
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ImageError(f"download failed: {reason}") from exc
-        if len(data) > max_bytes:
-            raise ImageError(f"larger than {max_bytes} bytes")
-        if sniff_extension(data) is None and not ctype.startswith("image/"):
-            raise ImageError(f"not an image ({ctype or 'no content type'})")
-        return data
-
-    return fetch
 
 
 def first_of(*sources: ImageSource) -> ImageSource:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from archiver.export import formats
-from archiver.export.images import ImageSource, http_image_source, image_filename
+from archiver.export.images import ImageSource, image_filename
 from archiver.export.names import NameAllocator, article_stem
 from archiver.export.profiles import LAYOUTS, PROFILES
 from archiver.models import StoredArticle
@@ -129,9 +129,10 @@ def export_articles(
     Re-exporting writes the same names, and leaves files whose content did not change untouched.
 
     ``images`` (Markdown into a folder only): each article's images are written next to it
-    and linked by relative path; they come from ``image_source(url, referer)`` (default: a
-    download with the article URL as Referer). An image that cannot be had keeps its remote URL
-    and is listed in ``ExportResult.missing_images``; it never fails the export.
+    and linked by relative path; they come from ``image_source(url, referer)`` (the pipeline's
+    ``export`` passes the archive's stored images, then a download). An image that cannot be had
+    keeps its remote URL and is listed in ``ExportResult.missing_images``; it never fails the
+    export.
     """
     if fmt not in formats.FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(formats.FORMATS)})")
@@ -142,13 +143,16 @@ def export_articles(
         raise ValueError("images are written only with Markdown into a folder")
     chosen = select(archive, refs, ids=ids, site=site, since=since, until=until, limit=limit)
     if is_stream:
-        return _to_stream(chosen, out, fmt=fmt, profile=profile, on_article=on_article)  # type: ignore[arg-type]
+        return _to_stream(chosen, out, fmt=fmt, profile=profile,  # type: ignore[arg-type]
+                          on_article=on_article)
     folder = Path(out)  # type: ignore[arg-type]
     folder.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         return _jsonl_file(chosen, folder / "articles.jsonl", on_article=on_article)
-    source = image_source or (http_image_source() if images else None)
-    return _to_folder(chosen, folder, fmt=fmt, profile=profile, source=source if images else None,
+    if images and image_source is None:
+        raise ValueError("images=True needs an image_source (see archiver.pipeline.export)")
+    return _to_folder(chosen, folder, fmt=fmt, profile=profile,
+                      source=image_source if images else None,
                       on_article=on_article)
 
 

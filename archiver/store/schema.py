@@ -86,14 +86,37 @@ def _m001_core(conn: sqlite3.Connection) -> None:
     )
 
 
-def _m002_search(conn: sqlite3.Connection) -> None:
+def _m002_images(conn: sqlite3.Connection) -> None:
+    """Downloaded images: bytes content-addressed in ``blobs``, one row per image URL."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE blobs (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,          -- bytes
+            content_type TEXT,
+            body BLOB NOT NULL
+        );
+        CREATE TABLE images (
+            url TEXT PRIMARY KEY,           -- as the article gives it (proxies unwrapped)
+            sha256 TEXT REFERENCES blobs(sha256),   -- NULL while never downloaded
+            content_type TEXT,
+            status INTEGER,
+            referer TEXT,
+            fetched_at TEXT NOT NULL,       -- last attempt, ISO 8601 UTC
+            error TEXT                      -- last failure, NULL once downloaded
+        );
+        CREATE INDEX images_sha ON images(sha256);
+
+
+def _m003_search(conn: sqlite3.Connection) -> None:
     """The search index (derived from articles; ``archiver reindex`` rebuilds it).
 
     search_chars: one token per CJK character, Latin/digit runs whole (phrase queries give
     substring recall), and in ``latin`` the suffixes of Latin/digit runs (a prefix query on them
-    finds GPT inside ChatGPT); search_words: distinct jieba words per article (exact-word ranking, no
-    positions needed). Both are contentless: the original text stays in ``articles`` only.
-    A row's FTS rowid is a docid, mapped to its article by search_docs; replacing an article's
+    finds GPT inside ChatGPT); search_words: distinct jieba words per article (exact-word
+    ranking, no positions needed). Both are contentless: the original text stays in
+    ``articles`` only. A row's FTS rowid is a docid, mapped to its article by search_docs; replacing an article's
     rows gives it a new docid, and the old one is dropped from the map (contentless FTS5 rows
     cannot be deleted without their original tokens; reindex compacts).
     """
@@ -122,7 +145,7 @@ def _m002_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_core, _m002_search]
+MIGRATIONS: list[Migration] = [_m001_core, _m002_images, _m003_search]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -8,11 +8,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from archiver.export import export_articles, first_of, http_image_source
-from archiver.pipeline import import_paths
+from archiver.capture.fetch import Fetcher, FetchOptions
+from archiver.capture.images import download_image_source
+from archiver.errors import FetchError
+from archiver.export import export_articles, first_of
+from archiver.pipeline import export, import_paths
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+NO_DELAY = FetchOptions(delay=0)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -66,7 +70,7 @@ def image_archive(archive, server, tmp_path):
 
 def test_images_written_next_to_markdown_and_linked_relatively(image_archive, server, tmp_path):
     out = tmp_path / "out"
-    result = export_articles(image_archive, fmt="md", out=out, images=True)
+    result = export(image_archive, fmt="md", out=out, images=True, fetch_options=NO_DELAY)
     (item,) = result.articles
     assert item.path == out / "2021-06-12-有图的文章.md"
     folder = out / "2021-06-12-有图的文章"
@@ -79,19 +83,20 @@ def test_images_written_next_to_markdown_and_linked_relatively(image_archive, se
     # Missing ones keep their remote URL and are reported, the export does not fail.
     assert f"]({server}/missing.jpg " in doc and f"]({server}/hotlink.jpg " in doc
     assert {(m.url, m.reason) for m in result.missing_images} == {
-        (f"{server}/missing.jpg", "HTTP 404"),
-        (f"{server}/hotlink.jpg", "not an image (text/html)"),
+        (f"{server}/missing.jpg", "HTTP 404 Not Found"),
+        (f"{server}/hotlink.jpg", "not an image (Content-Type text/html)"),
     }
-    assert all(ref == "https://news.example.com/1.html" for _, ref in _Handler.referers)
+    assert all(ref == "https://news.example.com/1.html"
+               for path, ref in _Handler.referers if path != "/robots.txt")
 
 
 def test_hexo_links_from_the_asset_folder_hugo_bundles(image_archive, tmp_path):
-    hexo = export_articles(image_archive, fmt="md", profile="hexo", out=tmp_path / "h",
-                           images=True)
+    hexo = export(image_archive, fmt="md", profile="hexo", out=tmp_path / "h", images=True,
+                  fetch_options=NO_DELAY)
     doc = hexo.articles[0].path.read_text(encoding="utf-8")
     assert "](2021-06-12-" not in doc and "![图 /a.png](" in doc
-    hugo = export_articles(image_archive, fmt="md", profile="hugo", out=tmp_path / "g",
-                           images=True)
+    hugo = export(image_archive, fmt="md", profile="hugo", out=tmp_path / "g",
+                  fetch_options=NO_DELAY, images=True)
     assert hugo.articles[0].path == tmp_path / "g" / "2021-06-12-有图的文章" / "index.md"
 
 
@@ -103,12 +108,12 @@ def test_a_source_that_raises_or_has_nothing_is_a_missing_image(image_archive, t
                              image_source=broken)
     assert len(result.missing_images) == 4 and result.count == 1
     assert {m.reason for m in result.missing_images} == {"boom"}
-    stored_first = first_of(lambda u, r: None, http_image_source())
+    stored_first = first_of(lambda u, r: None, download_image_source(Fetcher(NO_DELAY)))
     result = export_articles(image_archive, fmt="md", out=tmp_path / "p", images=True,
                              image_source=stored_first)
     assert len(result.missing_images) == 2
 
 
 def test_file_urls_are_refused():
-    with pytest.raises(Exception, match="not an http"):
-        http_image_source()("file:///etc/passwd", None)
+    with pytest.raises(FetchError, match="only http and https"):
+        download_image_source(Fetcher(NO_DELAY))("file:///etc/passwd", None)

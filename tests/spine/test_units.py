@@ -112,3 +112,12 @@ def test_tail_bylines(last, field, value, kept):
     else:
         assert byline.editor is None and byline.source is None and byline.reprinted_from is None
     assert text == "正文第一段。" + (f"\n\n{kept}" if kept else "")
+
+
+def test_declared_charset_with_a_few_bad_bytes_is_kept():
+    raw = ("<meta charset=gb2312>" + "朱镕基与王堃的新闻正文。" * 40).encode("gb18030")
+    raw = raw[:300] + b"\xff\xfe" + raw[300:]
+    decoded = decode(raw)
+    assert decoded.charset == "gb18030" and decoded.reason.startswith("meta (")
+    assert "bad bytes replaced" in decoded.reason
+    assert decoded.text.count("朱镕基与王堃的新闻正文。") >= 38
