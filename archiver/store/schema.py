@@ -107,6 +107,8 @@ def _m002_images(conn: sqlite3.Connection) -> None:
             error TEXT                      -- last failure, NULL once downloaded
         );
         CREATE INDEX images_sha ON images(sha256);
+        """
+    )
 
 
 def _m003_search(conn: sqlite3.Connection) -> None:
@@ -116,9 +118,9 @@ def _m003_search(conn: sqlite3.Connection) -> None:
     substring recall), and in ``latin`` the suffixes of Latin/digit runs (a prefix query on them
     finds GPT inside ChatGPT); search_words: distinct jieba words per article (exact-word
     ranking, no positions needed). Both are contentless: the original text stays in
-    ``articles`` only. A row's FTS rowid is a docid, mapped to its article by search_docs; replacing an article's
-    rows gives it a new docid, and the old one is dropped from the map (contentless FTS5 rows
-    cannot be deleted without their original tokens; reindex compacts).
+    ``articles`` only. A row's FTS rowid is a docid, mapped to its article by search_docs;
+    replacing an article's rows gives it a new docid, and the old one is dropped from the map
+    (contentless FTS5 rows cannot be deleted without their original tokens; reindex compacts).
     """
     run_script(
         conn,
