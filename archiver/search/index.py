@@ -11,7 +11,6 @@ this process feeds the character rows to SQLite.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import logging
 import os
 import sqlite3
@@ -21,12 +20,12 @@ from pathlib import Path
 
 from archiver.errors import InputError, StoreError
 from archiver.models import Article
+from archiver.search import dictionary
 from archiver.search.segment import (
     DictEntry,
     WordCutter,
     fold,
     index_chars,
-    jieba_dict_path,
     latin_suffixes,
     news_dict,
     read_dict_file,
@@ -59,67 +58,6 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: object) -> None:
 
 
 # -- dictionary ---------------------------------------------------------------------------------
-
-_signature: str | None = None
-
-
-def _dict_signature() -> str:
-    global _signature
-    if _signature is None:
-        path = jieba_dict_path()
-        news = "\n".join(f"{e.word} {e.freq}" for e in news_dict())
-        basis = f"{INDEX_FORMAT}|{path.stat().st_size}|{news}"
-        _signature = hashlib.sha256(basis.encode()).hexdigest()[:16]
-    return _signature
-
-
-def ensure_dictionary(archive: Archive) -> None:
-    """Fill ``search_dict`` (jieba's dictionary plus the news terms, folded) once per archive.
-
-    Queries segment against this table instead of loading jieba (~0.7 s per process).
-    """
-    conn = archive.conn
-    signature = _dict_signature()
-    if _meta(conn, "dict_signature") == signature:
-        return
-    rows, total = _dictionary_rows()
-    with archive.transaction():
-        conn.execute("DELETE FROM search_dict WHERE origin != 'user'")
-        conn.executemany(  # OR IGNORE: the user's own entries win
-            "INSERT OR IGNORE INTO search_dict (word, freq, origin) VALUES (?, ?, ?)", rows
-        )
-        _set_meta(conn, "dict_total", total)
-        _set_meta(conn, "dict_signature", signature)
-
-
-_dict_rows: tuple[list[tuple[str, int, str]], int] | None = None
-
-
-def _dictionary_rows() -> tuple[list[tuple[str, int, str]], int]:
-    """jieba's dictionary and the news terms as folded rows, plus jieba's total frequency."""
-    global _dict_rows
-    if _dict_rows is None:
-        total = 0
-        best: dict[str, int] = {}
-        # One translate over the whole file: a per-line parser costs seconds on 350k lines.
-        with open(jieba_dict_path(), encoding="utf-8") as fh:
-            folded = fold(fh.read())
-        for line in folded.splitlines():
-            parts = line.split()
-            if len(parts) < 2 or not parts[1].isdigit():
-                continue
-            word, freq = parts[0], int(parts[1])
-            total += freq
-            # Only multi-character words are looked up (a single character is always a
-            # candidate); folding can merge a traditional and a simplified entry: keep the
-            # larger frequency.
-            if len(word) > 1 and freq > best.get(word, 0):
-                best[word] = freq
-        rows = [(w, f, "jieba") for w, f in best.items()]
-        rows += [(fold(e.word), e.freq or 3000, "news") for e in news_dict()]
-        _dict_rows = (rows, total)
-    return _dict_rows
-
 
 def _user_entries(conn: sqlite3.Connection) -> list[tuple[str, int | None, str | None]]:
     return [
@@ -243,7 +181,6 @@ def _prepare(extra: tuple, rows: Sequence[Row]) -> tuple[list[Row], list[str], l
 
 def _index_rows(archive: Archive, rows: Sequence[Row], prepared: tuple | None = None) -> None:
     conn = archive.conn
-    ensure_dictionary(archive)
     extra = _extra_words(conn)
     unique, texts, futures = prepared or _prepare(extra, rows)
 
@@ -330,7 +267,7 @@ def reindex(
             raise InputError(f"cannot read dictionary {user_dict}: {exc}") from exc
         set_user_dictionary(archive, entries)
     conn = archive.conn
-    ensure_dictionary(archive)
+    dictionary.ensure()  # so the first search after a rebuild does not build it
     total = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     done = 0
     with archive.transaction():

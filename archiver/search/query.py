@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from archiver.errors import QueryError, StoreError
 from archiver.models import Hit, SearchResult
+from archiver.search import dictionary
 from archiver.search.segment import (
     SEP,
     char_tokens,
@@ -128,28 +129,28 @@ def split_query(query: str) -> list[list[Term] | Term]:
 
 
 class Segmenter:
-    """Query-side segmentation against the archive's dictionary table (no jieba load)."""
+    """Query-side segmentation: the archive's user dictionary, then the shared jieba dictionary
+    file (see :mod:`archiver.search.dictionary`); jieba itself is never loaded."""
 
     def __init__(self, archive: Archive) -> None:
         self.conn = archive.conn
-        row = self.conn.execute(
-            "SELECT value FROM search_meta WHERE key = 'dict_total'"
-        ).fetchone()
-        self.total = int(row[0]) if row else 1
+        self.total = dictionary.total()
         self.known: dict[str, int] = {}
 
     def lookup(self, words: list[str]) -> Mapping[str, int]:
-        todo = [w for w in set(words) if w not in self.known]
-        for i in range(0, len(todo), 500):
-            chunk = todo[i : i + 500]
-            found = dict(
-                self.conn.execute(
-                    f"SELECT word, freq FROM search_dict WHERE word IN "
-                    f"({','.join('?' * len(chunk))})",
-                    chunk,
+        todo = list({w for w in words if w not in self.known})
+        if todo:
+            found = dict(dictionary.lookup(todo))
+            for i in range(0, len(todo), 500):
+                chunk = todo[i : i + 500]
+                found.update(  # the user's entries win
+                    self.conn.execute(
+                        f"SELECT word, freq FROM search_dict WHERE word IN "
+                        f"({','.join('?' * len(chunk))})",
+                        chunk,
+                    )
                 )
-            )
-            for w in chunk:
+            for w in todo:
                 self.known[w] = found.get(w, 0)
         return {w: self.known[w] for w in words if self.known.get(w)}
 

@@ -137,10 +137,10 @@ def _m003_search(conn: sqlite3.Connection) -> None:
             published TEXT                      -- articles.published_utc, for sorting/filters
         );
         CREATE INDEX search_docs_published ON search_docs(published);
-        CREATE TABLE search_dict (              -- jieba's dictionary, folded, for queries
-            word TEXT PRIMARY KEY,
+        CREATE TABLE search_dict (              -- the archive's user dictionary (reindex --dict)
+            word TEXT PRIMARY KEY,              -- folded
             freq INTEGER NOT NULL,
-            origin TEXT NOT NULL                -- jieba / news / user
+            origin TEXT NOT NULL                -- user
         ) WITHOUT ROWID;
         CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
         """
