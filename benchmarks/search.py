@@ -258,9 +258,13 @@ def main() -> None:
             print(f"{name}: {secs:.1f} s ({len(records) / secs:,.0f} docs/s)")
 
     print("\n## size (FTS tables vs text)")
+    from archiver.search import dictionary
+
+    shared = dictionary.ensure().stat().st_size
     print(f"ours: {ours_bytes / 1e6:.1f} MB = {ours_bytes / text_bytes:.2f}x text "
-          f"(+ {other / 1e6:.1f} MB docid map and query dictionary = "
-          f"{(ours_bytes + other) / text_bytes:.2f}x)")
+          f"(+ {other / 1e6:.1f} MB docid map and user dictionary = "
+          f"{(ours_bytes + other) / text_bytes:.2f}x; + the machine's shared query dictionary "
+          f"{shared / 1e6:.1f} MB, once for all archives)")
     for name, (_secs, size) in baselines.items():
         print(f"{name}: {size / 1e6:.1f} MB = {size / text_bytes:.2f}x text")
 
