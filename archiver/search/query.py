@@ -16,7 +16,9 @@ title (weighted) and body, then newer first.
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -34,6 +36,8 @@ from archiver.search.segment import (
     segment_query,
 )
 from archiver.store.archive import Archive
+
+log = logging.getLogger("archiver")
 
 TITLE_WEIGHT = 5.0
 # A hit inside a longer Latin word (gpt in chatgpt) counts, but less than a whole token.
@@ -134,13 +138,19 @@ class Segmenter:
 
     def __init__(self, archive: Archive) -> None:
         self.conn = archive.conn
-        self.total = dictionary.total()
         self.known: dict[str, int] = {}
+        try:
+            self.total = dictionary.total()
+            self.shared = True
+        except (OSError, sqlite3.Error) as exc:
+            # No cache folder can be written: unspaced runs then stay whole, matched as typed.
+            log.warning("search dictionary unavailable (%s); queries are not segmented", exc)
+            self.total, self.shared = 1, False
 
     def lookup(self, words: list[str]) -> Mapping[str, int]:
         todo = list({w for w in words if w not in self.known})
         if todo:
-            found = dict(dictionary.lookup(todo))
+            found = dict(dictionary.lookup(todo)) if self.shared else {}
             for i in range(0, len(todo), 500):
                 chunk = todo[i : i + 500]
                 found.update(  # the user's entries win
