@@ -66,3 +66,12 @@ def test_indexing_leaves_jiebas_global_tokenizer_alone(archive: Archive) -> None
 
     store(archive, [article("甲", "光伏产业。" * 100)] * 1)
     assert not jieba.dt.initialized
+
+
+def test_shared_query_dictionary_holds_jieba_and_news_words() -> None:
+    from archiver.search import dictionary
+
+    found = dictionary.lookup(["云南", "比特币", "蜻岩"])
+    assert set(found) == {"云南", "比特币"}  # 比特币 comes from the shipped news terms
+    assert dictionary.total() > 10_000_000
+    assert dictionary.ensure().parent.name.startswith("archiver-cache")  # tests stay out of ~
