@@ -14,7 +14,7 @@
 
 Queries are segmented without loading jieba at all: :func:`segment_query` runs jieba's own
 algorithm (DAG of dictionary words, maximum-probability route) over a dictionary lookup function,
-which the index backs with a table holding jieba's dictionary.
+backed by a small SQLite file of jieba's dictionary (see :mod:`archiver.search.dictionary`).
 """
 
 from __future__ import annotations
