@@ -185,3 +185,32 @@ class Summary:
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.refused == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result. ``snippet`` is cut from the original text; ``highlights`` are
+    ``(start, end)`` offsets (Python string indices) of the matches in ``snippet``, and
+    ``title_highlights`` the same for ``title``."""
+
+    id: int
+    url: str | None
+    title: str
+    published: datetime | None
+    source: str | None
+    site: str | None
+    score: float  # BM25 relevance, larger is better (0.0 with sort="date"); see search()
+    snippet: str
+    highlights: tuple[tuple[int, int], ...] = ()
+    title_highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of hits and the total number of matching articles."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    offset: int = 0
+    limit: int = 20

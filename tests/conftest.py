@@ -64,3 +64,11 @@ def cli_run(db_path: Path):
                              catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _search_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The search stage's shared query dictionary is built in a temporary folder, not ~/.cache."""
+    import os
+
+    os.environ["ARCHIVER_CACHE"] = str(tmp_path_factory.mktemp("archiver-cache"))

@@ -111,7 +111,43 @@ def _m002_images(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_core, _m002_images]
+def _m003_search(conn: sqlite3.Connection) -> None:
+    """The search index (derived from articles; ``archiver reindex`` rebuilds it).
+
+    search_chars: one token per CJK character, Latin/digit runs whole (phrase queries give
+    substring recall), and in ``latin`` the suffixes of Latin/digit runs (a prefix query on them
+    finds GPT inside ChatGPT); search_words: distinct jieba words per article (exact-word
+    ranking, no positions needed). Both are contentless: the original text stays in
+    ``articles`` only. A row's FTS rowid is a docid, mapped to its article by search_docs;
+    replacing an article's rows gives it a new docid, and the old one is dropped from the map
+    (contentless FTS5 rows cannot be deleted without their original tokens; reindex compacts).
+    """
+    run_script(
+        conn,
+        """
+        CREATE VIRTUAL TABLE search_chars USING fts5(
+            title, body, latin, content='', detail=full, tokenize='unicode61'
+        );
+        CREATE VIRTUAL TABLE search_words USING fts5(
+            words, content='', detail=none, tokenize='unicode61'
+        );
+        CREATE TABLE search_docs (
+            docid INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL UNIQUE,
+            published TEXT                      -- articles.published_utc, for sorting/filters
+        );
+        CREATE INDEX search_docs_published ON search_docs(published);
+        CREATE TABLE search_dict (              -- the archive's user dictionary (reindex --dict)
+            word TEXT PRIMARY KEY,              -- folded
+            freq INTEGER NOT NULL,
+            origin TEXT NOT NULL                -- user
+        ) WITHOUT ROWID;
+        CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_core, _m002_images, _m003_search]
 
 
 def migrate(conn: sqlite3.Connection) -> int:
