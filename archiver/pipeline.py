@@ -12,16 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from archiver.capture import files
 from archiver.capture.encoding import Decoded, decode
-from archiver.capture.fetch import Fetcher, FetchOptions
-from archiver.capture.images import archive_image_source, download_image_source
-from archiver.capture.warc import write_warc
 from archiver.errors import ArchiverError, NotAnArticle, ParseError
-from archiver.export import ExportedArticle, ExportResult, export_articles, first_of
-from archiver.export.run import select
 from archiver.extract import derive
 from archiver.models import (
     KIND_FEED_ITEM,
@@ -34,6 +29,10 @@ from archiver.models import (
 )
 from archiver.store.archive import Archive, utc_iso
 from archiver.urls import url_key
+
+if TYPE_CHECKING:
+    from archiver.capture.fetch import FetchOptions
+    from archiver.export import ExportedArticle, ExportResult
 
 log = logging.getLogger("archiver")
 
@@ -305,6 +304,13 @@ def export(
     """Export articles (see :func:`archiver.export.export_articles`), composing the stages:
     ``fmt="warc"`` writes the articles' captures as WARC records; ``images`` takes each image
     from the archive when it was downloaded, else downloads it now (article URL as Referer)."""
+    # Imported here: only an export needs the fetcher, warcio and the Markdown writer.
+    from archiver.capture.fetch import Fetcher
+    from archiver.capture.images import archive_image_source, download_image_source
+    from archiver.capture.warc import write_warc
+    from archiver.export import ExportedArticle, ExportResult, export_articles, first_of
+    from archiver.export.run import select
+
     if fmt == "warc":
         if not isinstance(out, (str, Path)):
             raise ValueError("a WARC export needs a file path")

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from archiver.cli import (  # noqa: F401  (registers the commands)
-    cmd_export,
-    cmd_extract,
-    cmd_fetch,
-    cmd_search,
-    cmd_store,
-)
 from archiver.cli.base import ExitStatus, cli
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from enum import IntEnum
@@ -12,7 +13,6 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError, NotFound
-from archiver.export.formats import article_record as article_json  # noqa: F401
 from archiver.store import Archive, default_db_path
 
 
@@ -22,8 +22,36 @@ class ExitStatus(IntEnum):
     USAGE = 2  # bad options or arguments (click's own code too)
 
 
+# Each command's module, imported only when the command runs (or help lists it): a one-shot
+# `archiver search` must not pay for requests, warcio and lxml.
+COMMANDS = {
+    "import": "cmd_store",
+    "show": "cmd_store",
+    "list": "cmd_store",
+    "stats": "cmd_store",
+    "archive": "cmd_fetch",
+    "feed": "cmd_fetch",
+    "history": "cmd_fetch",
+    "parse": "cmd_extract",
+    "reparse": "cmd_extract",
+    "search": "cmd_search",
+    "reindex": "cmd_search",
+    "export": "cmd_export",
+}
+
+
 class _Group(click.Group):
-    """Maps archiver's exceptions to one-line messages and exit codes, in one place."""
+    """Loads commands lazily; maps archiver's exceptions to one-line messages and exit codes,
+    in one place."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"archiver.cli.{module}")  # registers its commands
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

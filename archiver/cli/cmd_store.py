@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from archiver.cli.base import ExitStatus, article_json, cli, echo_json, open_db
+from archiver.cli.base import ExitStatus, cli, echo_json, open_db
+from archiver.export.formats import article_record
 from archiver.extract.dates import parse_date
 from archiver.models import ImportResult
 from archiver.pipeline import import_paths
@@ -87,7 +88,7 @@ def show(ctx: click.Context, ref: str, as_json: bool) -> None:
     """Show one article (by id or URL) with its metadata."""
     stored = open_db(ctx).get(ref)
     if as_json:
-        echo_json(article_json(stored))
+        echo_json(article_record(stored))
         return
     a = stored.article
     click.echo(click.style(a.title, bold=True))
@@ -124,7 +125,7 @@ def list_cmd(ctx: click.Context, limit: int, site: str | None, since: str | None
     for stored in archive.iter_articles(limit=limit, site=site,
                                         since=parse_when(since, "--since")):
         if as_json:
-            echo_json(article_json(stored, with_text=False))
+            echo_json(article_record(stored, with_text=False))
             continue
         a = stored.article
         if a.published is None:

@@ -12,8 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from archiver.errors import NotFound, StoreError
 from archiver.models import Article, Capture, CaptureInfo, Image, StoredArticle
 from archiver.store.schema import migrate
@@ -62,8 +60,18 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open archive {self.path}: {exc}") from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: Any = None
         self._depth = 0
+
+    @property
+    def db(self) -> Any:
+        """A ``sqlite_utils.Database`` over the same connection, for ad-hoc queries and
+        inspection (created on first use: sqlite-utils costs ~0.1 s to import)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

@@ -7,6 +7,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import click
+
 from archiver.cli import cli
 from tests.conftest import FIXTURES
 
@@ -80,8 +82,13 @@ def test_stats(cli_run):
 
 def test_every_command_has_help_and_is_in_the_readme():
     readme = README.read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
-        assert command.help, name
+    ctx = click.Context(cli)
+    names = cli.list_commands(ctx)
+    assert {"import", "show", "list", "stats", "archive", "feed", "history", "parse",
+            "reparse", "search", "reindex", "export"} <= set(names)
+    for name in names:
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.help, name
         assert re.search(rf"archiver[^\n`]*\b{name}\b", readme), f"{name} not in README"
 
 
