@@ -214,3 +214,4 @@ class SearchResult:
     hits: tuple[Hit, ...]
     offset: int = 0
     limit: int = 20
+    unindexed: int = 0  # articles missing from the index (counted only when nothing matched)

@@ -65,13 +65,11 @@ def article_key(capture: Capture, article: Article) -> str:
 
 
 def _index(archive: Archive, items: Sequence[tuple[int, Article]]) -> None:
-    if not items:
-        return
-    try:
-        from archiver.search.index import index_articles
-    except ImportError:  # the search stage is optional until it lands
-        return
-    index_articles(archive, items)
+    """Keep the search index current, inside the caller's transaction."""
+    if items:
+        from archiver.search.index import index_articles  # loads the word cutter lazily
+
+        index_articles(archive, items)
 
 
 @dataclass(slots=True)
@@ -243,6 +241,18 @@ def reparse(
     rows = archive.conn.execute(
         f"SELECT id, key FROM articles {where} ORDER BY id", params
     ).fetchall()
+    pending: list[tuple[str, int, datetime, int, Article]] = []
+
+    def flush() -> None:
+        # One transaction and one index call per batch: indexing is fast in bulk.
+        with archive.transaction():
+            for key, capture_id, fetched, _, article in pending:
+                archive.put_article(key, capture_id, fetched, article)
+            _index(archive, [(article_id, article) for *_, article_id, article in pending])
+        if progress:
+            progress(len(pending))
+        pending.clear()
+
     for article_id, key in rows:
         report.checked += 1
         capture_row = archive.conn.execute(
@@ -260,13 +270,13 @@ def reparse(
         changed = [name for name in _COMPARED if getattr(old, name) != getattr(new, name)]
         if not changed:
             continue
-        with archive.transaction():
-            archive.put_article(key, capture_row[0], capture.fetched_at, new)
-            _index(archive, [(article_id, new)])
         report.changed += 1
         report.diffs[article_id] = changed
-        if progress:
-            progress(1)
+        pending.append((key, capture_row[0], capture.fetched_at, article_id, new))
+        if len(pending) >= BATCH:
+            flush()
+    if pending:
+        flush()
     return report
 
 

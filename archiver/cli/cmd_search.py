@@ -87,6 +87,9 @@ def search_cmd(
         )
     except QueryError as exc:
         raise click.UsageError(str(exc) + (f" ({exc.hint})" if exc.hint else "")) from exc
+    if result.unindexed:
+        click.echo(f"note: {result.unindexed:,} articles are not in the search index; "
+                   "run `archiver reindex`", err=True)
     if as_json:
         for hit in result.hits:
             echo_json({

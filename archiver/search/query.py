@@ -20,7 +20,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 
 from archiver.errors import QueryError, StoreError
@@ -451,7 +451,16 @@ def search(
         p = plan(parse(archive, query))
         if p.match is None:
             return SearchResult(query, 0, (), offset, limit)
-        return _run(archive, query, p, where, params, needs_articles, sort, limit, offset)
+        result = _run(archive, query, p, where, params, needs_articles, sort, limit, offset)
+        if result.total == 0:
+            # An archive filled before the index existed (or by an older version) finds
+            # nothing until it is reindexed: say so rather than answer "no results".
+            missing = archive.conn.execute(
+                "SELECT (SELECT COUNT(*) FROM articles) - (SELECT COUNT(*) FROM search_docs)"
+            ).fetchone()[0]
+            if missing > 0:
+                result = replace(result, unindexed=missing)
+        return result
     except Exception as exc:
         import sqlite3
 

@@ -60,3 +60,23 @@ def test_reindex_with_user_dictionary(cli_run, filled: list[int], tmp_path: Path
     assert result.exit_code == 0
     assert "reindexed 2 articles" in result.output
     assert "【光伏组件】" in cli_run("search", "光伏组件").output
+def test_articles_missing_from_the_index_get_a_hint(tmp_path):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+    from archiver.pipeline import import_paths
+    from archiver.store import Archive
+    from tests.conftest import FIXTURES
+
+    db = tmp_path / "old.db"
+    with Archive(db) as archive:
+        import_paths(archive, [FIXTURES / "posts" / "seed-zaker.txt"])
+        # As if filled before the index existed: the derived index is empty.
+        archive.conn.execute("DELETE FROM search_docs")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(db), "search", "比特币"])
+    assert result.exit_code == 0
+    assert "1 articles are not in the search index; run `archiver reindex`" in result.stderr
+    assert runner.invoke(cli, ["--db", str(db), "reindex"]).exit_code == 0
+    again = runner.invoke(cli, ["--db", str(db), "search", "比特币"])
+    assert "1 result" in again.stdout and "not in the search index" not in again.stderr

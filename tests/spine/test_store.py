@@ -72,3 +72,21 @@ def test_public_api_is_deliberate():
         assert hasattr(archiver, name), name
     assert issubclass(archiver.NotAnArticle, archiver.ArchiverError)
     assert not isinstance(archiver.StoreError("x"), sqlite3.Error)
+
+
+def test_reparse_rederives_from_the_capture_and_reindexes(archive):
+    from archiver.pipeline import import_paths, reparse
+    from archiver.search.query import search
+    from tests.conftest import FIXTURES
+
+    import_paths(archive, [FIXTURES / "posts" / "seed-zaker.txt"])
+    # As an older parser would have left it: a wrong text, an old version, nothing indexed.
+    archive.conn.execute("UPDATE articles SET text = '旧的正文', parser_version = 'posts-0'")
+    archive.conn.execute("DELETE FROM search_docs")
+    assert search(archive, "比特币").total == 0
+    report = reparse(archive)
+    assert (report.checked, report.changed, report.failed) == (1, 1, 0)
+    assert report.diffs[1] == ["text", "parser_version"]
+    assert "云南" in archive.get(1).article.text
+    assert search(archive, "比特币").total == 1
+    assert reparse(archive).changed == 0
