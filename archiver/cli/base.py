@@ -13,6 +13,7 @@ import click
 
 from archiver import __version__
 from archiver.errors import ArchiverError, NotFound
+from archiver.models import Summary
 from archiver.store import Archive, default_db_path
 
 
@@ -91,6 +92,16 @@ def open_db(ctx: click.Context) -> Archive:
     archive = Archive(ctx.find_root().obj["db"])
     ctx.call_on_close(archive.close)
     return archive
+
+
+def end_batch(ctx: click.Context, summary: Summary, counts: list[str], skipped_why: str) -> None:
+    """The one-line summary of a batch on stderr; exit 1 when any input failed."""
+    parts = [*counts, f"{summary.failed + summary.refused} failed"]
+    if summary.skipped:
+        parts.append(f"{summary.skipped} skipped ({skipped_why}; -v names them)")
+    click.echo(", ".join(parts), err=True)
+    if not summary.ok:
+        ctx.exit(ExitStatus.ERROR)
 
 
 def echo_json(data: Any) -> None:

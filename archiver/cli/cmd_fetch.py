@@ -8,7 +8,7 @@ from typing import Any, TextIO
 import click
 
 from archiver.capture.fetch import MB, FetchOptions
-from archiver.cli.base import ExitStatus, cli, echo_json, open_db
+from archiver.cli.base import cli, echo_json, end_batch, open_db
 from archiver.cli.cmd_store import _Ticker
 from archiver.crawl import archive_feeds, archive_urls, history
 from archiver.errors import NotFound
@@ -59,16 +59,9 @@ def _reporter(verbose: bool, ticker: _Ticker) -> Callable[[ImportResult], None]:
 
 
 def _finish(ctx: click.Context, summary: Summary) -> None:
-    parts = [
-        f"{summary.imported + summary.updated} archived",
-        f"{summary.unchanged} unchanged",
-        f"{summary.failed + summary.refused} failed",
-    ]
-    if summary.skipped:
-        parts.append(f"{summary.skipped} skipped (items without article text; -v names them)")
-    click.echo(", ".join(parts), err=True)
-    if not summary.ok:
-        ctx.exit(ExitStatus.ERROR)
+    counts = [f"{summary.imported + summary.updated} archived",
+              f"{summary.unchanged} unchanged"]
+    end_batch(ctx, summary, counts, "items without article text")
 
 
 def _read_urls(urls: tuple[str, ...], handle: TextIO | None) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from archiver.cli.base import ExitStatus, cli, echo_json, open_db
+from archiver.cli.base import cli, echo_json, end_batch, open_db
 from archiver.export.formats import article_record
 from archiver.extract.dates import parse_date
 from archiver.models import ImportResult
@@ -67,17 +67,9 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], verbose: bool) -> No
 
     summary = import_paths(archive, paths, on_result=on_result, progress=ticker)
     ticker.close()
-    parts = [
-        f"{summary.imported} imported",
-        f"{summary.updated} updated",
-        f"{summary.unchanged} unchanged",
-        f"{summary.failed + summary.refused} failed",
-    ]
-    if summary.skipped:
-        parts.append(f"{summary.skipped} skipped (not a supported format; -v names them)")
-    click.echo(", ".join(parts), err=True)
-    if not summary.ok:
-        ctx.exit(ExitStatus.ERROR)
+    counts = [f"{summary.imported} imported", f"{summary.updated} updated",
+              f"{summary.unchanged} unchanged"]
+    end_batch(ctx, summary, counts, "not an article or not a supported format")
 
 
 @cli.command()

@@ -250,7 +250,7 @@ class _Builder:
         if self.inline and self.inline[-1] is new:
             self.inline.pop()
         if not "".join(new.itertext()).strip() and not len(new):
-            _remove_keep_tail(new)
+            remove_keep_tail(new)
         elif tag == "a" and new.get("href") is None:
             _unwrap(new)
 
@@ -370,7 +370,8 @@ def _trim(para: etree._Element) -> None:
         para.text = para.text.rstrip()
 
 
-def _remove_keep_tail(el: etree._Element) -> None:
+def remove_keep_tail(el: etree._Element) -> None:
+    """Remove ``el`` from its tree, keeping the text that follows it (its tail)."""
     parent = el.getparent()
     tail = el.tail
     prev = el.getprevious()
@@ -393,7 +394,7 @@ def _unwrap(el: etree._Element) -> None:
         parent.text = (parent.text or "") + text
     for offset, child in enumerate(list(el)):
         parent.insert(index + offset, child)
-    _remove_keep_tail(el)
+    remove_keep_tail(el)
 
 
 def block_text(el: etree._Element) -> str:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from archiver.extract.clean import remove_keep_tail
+
 # Elements that start a new block of text.
 BLOCK = frozenset({
     "html", "body", "div", "p", "section", "article", "main", "header", "footer", "aside", "nav",
@@ -370,19 +372,7 @@ def drop_boilerplate(el: etree._Element, analysis: Analysis) -> None:
     """Remove the boilerplate descendants (comments, share bars …) of ``el`` in place."""
     for child in list(el.iter()):
         if child is not el and child in analysis.boilerplate and child.getparent() is not None:
-            _remove_keep_tail(child)
-
-
-def _remove_keep_tail(el: etree._Element) -> None:
-    parent = el.getparent()
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+            remove_keep_tail(child)
 
 
 def gather(analysis: Analysis, best: etree._Element) -> list[etree._Element]:

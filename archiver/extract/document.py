@@ -9,7 +9,7 @@ import lxml.html
 from lxml import etree
 
 from archiver.errors import NotAnArticle, ParseError
-from archiver.extract.clean import normalise_space
+from archiver.extract.clean import normalise_space, remove_keep_tail
 from archiver.extract.content import SKIP
 from archiver.extract.rules import Rule
 
@@ -42,17 +42,8 @@ def prune(root: etree._Element) -> None:
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction, *SKIP)):
         if el.tag in ("title", "head"):
             continue
-        parent = el.getparent()
-        if parent is None:
-            continue
-        tail = el.tail
-        if tail and tail.strip():
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-        parent.remove(el)
+        if el.getparent() is not None:
+            remove_keep_tail(el)
 
 
 def text_of(el: etree._Element | str) -> str:
