@@ -25,11 +25,11 @@ import requests
 from archiver.capture.feeds import parse_feed
 from archiver.capture.fetch import ACCEPT_FEED, ACCEPT_HTML, Fetcher, FetchOptions, Validators
 from archiver.capture.images import ImageDownload, download_images, image_urls, store_images
-from archiver.errors import ArchiverError, NotAnArticle
+from archiver.errors import ArchiverError, InputError, NotAnArticle
 from archiver.models import KIND_WEB, Capture, CaptureInfo, ImportResult, Summary
 from archiver.pipeline import decode_capture, store_capture
 from archiver.store.archive import Archive
-from archiver.urls import canonical_url, url_key
+from archiver.urls import canonical_url, is_valid_url, url_key
 
 log = logging.getLogger("archiver")
 
@@ -215,9 +215,9 @@ def _normalise_urls(urls: Iterable[str], bad: list[ImportResult] | None = None) 
         try:
             key = canonical_url(url)
             scheme = urlsplit(url).scheme.lower()
-        except ValueError as exc:
+        except InputError as exc:
             if bad is not None:
-                bad.append(ImportResult(url, "failed", message=f"{url}: invalid URL ({exc})"))
+                bad.append(ImportResult(url, "failed", message=str(exc)))
             continue
         if scheme not in ("http", "https"):
             if bad is not None:
@@ -350,6 +350,6 @@ def history(archive: Archive, url: str) -> list[CaptureInfo]:
     """Every capture of a URL, oldest first: by its canonical identity (so ``?utm_source=…``
     variants and redirects that ended there count) as well as by the URL exactly as given."""
     found = {info.id: info for info in archive.history(url)}
-    if url.startswith(("http://", "https://")):
+    if url.startswith(("http://", "https://")) and is_valid_url(url):
         found.update((info.id, info) for info in archive.history(url_key(url)))
     return sorted(found.values(), key=lambda info: (info.fetched_at, info.id))

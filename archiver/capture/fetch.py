@@ -38,7 +38,13 @@ import requests
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
-from archiver.errors import ArchiverError, FetchError, NotAnArticle, RobotsDenied
+from archiver.errors import (
+    ArchiverError,
+    FetchError,
+    InputError,
+    NotAnArticle,
+    RobotsDenied,
+)
 from archiver.models import KIND_WEB, Capture
 from archiver.urls import canonical_url
 
@@ -652,8 +658,8 @@ _UA_TOKEN = "archiver"
 def _identity(url: str) -> str:
     try:
         return canonical_url(url)
-    except ValueError as exc:
-        raise FetchError(f"invalid URL {url!r} ({exc})") from exc
+    except InputError as exc:
+        raise FetchError(str(exc)) from exc
 
 
 def _netloc(url: str) -> str:

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 from archiver.errors import ParseError
 from archiver.models import (
@@ -16,6 +18,7 @@ from archiver.models import (
     Article,
     Capture,
 )
+from archiver.urls import is_valid_url
 
 
 def derive(capture: Capture, text: str) -> Article:
@@ -23,6 +26,29 @@ def derive(capture: Capture, text: str) -> Article:
 
     Raises :class:`~archiver.errors.ParseError` or :class:`~archiver.errors.NotAnArticle`.
     """
+    article = _derive(capture, text)
+    if article.url is not None and not is_valid_url(article.url):
+        # The URL is the article's identity: one that cannot be parsed cannot be stored.
+        raise ParseError(f"invalid URL {article.url[:200]!r}",
+                         hint="fix or drop the url of this input")
+    return article
+
+
+# Lone UTF-16 surrogates: JSON may escape them ("\ud800"); UTF-8 (and SQLite) cannot hold them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _derive(capture: Capture, text: str) -> Article:
     kind = capture.kind
     url = capture.final_url or capture.url
     if kind == KIND_POST:
@@ -36,7 +62,9 @@ def derive(capture: Capture, text: str) -> Article:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ParseError(f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
-        return parse_record(record, fetched_at=capture.fetched_at)
+        except RecursionError as exc:
+            raise ParseError("invalid JSON: nested too deeply") from exc
+        return parse_record(_no_surrogates(record), fetched_at=capture.fetched_at)
     if kind == KIND_WEB:
         from archiver.extract.parse import parse_html
 

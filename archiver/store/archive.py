@@ -17,7 +17,7 @@ import sqlite_utils
 from archiver.errors import NotFound, StoreError
 from archiver.models import Article, Capture, CaptureInfo, Image, StoredArticle
 from archiver.store.schema import migrate
-from archiver.urls import url_key
+from archiver.urls import is_valid_url, url_key
 
 DEFAULT_DB = "archive.db"
 ENV_DB = "ARCHIVER_DB"
@@ -236,7 +236,8 @@ class Archive:
     def resolve(self, ref: str | int) -> int:
         """An article id from an id, a URL (as given, final, or canonical key) or a key."""
         text = str(ref).strip()
-        if text.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within SQLite's 64-bit integers.
+        if text.isascii() and text.isdigit() and int(text) < 2**63:
             row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (int(text),)).fetchone()
             if row:
                 return row[0]
@@ -247,7 +248,7 @@ class Archive:
                LIMIT 1""",
             (text, text, text, text),
         ).fetchone()
-        if row is None:
+        if row is None and is_valid_url(text):
             row = self.conn.execute(
                 "SELECT id FROM articles WHERE key = ?", (url_key(text),)
             ).fetchone()
