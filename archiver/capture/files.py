@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archiver.errors import ArchiverError, FormatError, InputError
-from archiver.models import KIND_JSONL, KIND_POST, KIND_WEB, Capture
+from archiver.models import KIND_JSONL, KIND_POST, KIND_WEB, Capture, no_surrogates
 
 FORMAT_POST = "post"
 FORMAT_JSONL = "jsonl"
@@ -140,9 +140,15 @@ def _jsonl(
         if not stripped:
             continue
         try:
-            record = json.loads(stripped)
+            record = no_surrogates(json.loads(stripped))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield FormatError(f"line {number}: not a JSON object ({exc})")
+            continue
+        except RecursionError:  # the json module recurses once per nesting level
+            yield FormatError(f"line {number}: JSON nested too deeply")
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            yield FormatError(f"line {number}: unreadable JSON ({str(exc).split(';')[0]})")
             continue
         if not isinstance(record, dict):
             yield FormatError(f"line {number}: not a JSON object")

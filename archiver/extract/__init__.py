@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
 
 from archiver.errors import ParseError
 from archiver.models import (
@@ -17,6 +15,7 @@ from archiver.models import (
     KIND_WEB,
     Article,
     Capture,
+    no_surrogates,
 )
 from archiver.urls import is_valid_url
 
@@ -34,20 +33,6 @@ def derive(capture: Capture, text: str) -> Article:
     return article
 
 
-# Lone UTF-16 surrogates: JSON may escape them ("\ud800"); UTF-8 (and SQLite) cannot hold them.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_no_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
-    return value
-
-
 def _derive(capture: Capture, text: str) -> Article:
     kind = capture.kind
     url = capture.final_url or capture.url
@@ -59,12 +44,14 @@ def _derive(capture: Capture, text: str) -> Article:
         from archiver.extract.records import parse_record
 
         try:
-            record = json.loads(text)
+            record = no_surrogates(json.loads(text))
         except json.JSONDecodeError as exc:
             raise ParseError(f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
         except RecursionError as exc:
             raise ParseError("invalid JSON: nested too deeply") from exc
-        return parse_record(_no_surrogates(record), fetched_at=capture.fetched_at)
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise ParseError(f"unreadable JSON ({str(exc).split(';')[0]})") from exc
+        return parse_record(record, fetched_at=capture.fetched_at)
     if kind == KIND_WEB:
         from archiver.extract.parse import parse_html
 

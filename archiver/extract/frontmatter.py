@@ -24,7 +24,19 @@ _OURS = re.compile(r"^[ \t]*archiver_id:[ \t]*\d+[ \t]*\r?$", re.MULTILINE)
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps: dates stay the strings they were written as."""
+    """Safe YAML without implicit timestamps: dates stay the strings they were written as.
+
+    Aliases (``*name``) are refused: no post writer uses them, and a few nested ones expand to
+    millions of values when flattened (a "billion laughs" bomb); the block is then read line
+    by line like any other invalid YAML.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in front matter", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -74,7 +86,7 @@ def split_post(text: str) -> Post:
             meta = {}
         if not isinstance(meta, dict):
             raise yaml.YAMLError("front matter is not a mapping")
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML recurses once per nesting level
         meta, recovered = _recover(block), True
         if not meta:
             raise FormatError("front matter is neither YAML nor 'key: value' lines") from None
