@@ -18,10 +18,23 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# libxml2 checks each attribute against all earlier ones of the tag: 50,000 attributes on one
+# tag take half a minute. Only tags long enough to hold thousands are looked at.
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)([^<>]{20000,})>")
+_MAX_ATTRIBUTES = 1000
+
+
+def _fewer_attributes(match: re.Match[str]) -> str:
+    if match[2].count("=") <= _MAX_ATTRIBUTES:
+        return match[0]
+    return f"<{match[1]}>"  # a tag no page writes by hand: its attributes are junk
+
+
 def load_document(html: str) -> etree._Element:
     """Parse a page into an lxml tree; raises :class:`ParseError` when lxml cannot."""
     # lxml refuses a str that still declares its byte encoding.
     html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
+    html = _LONG_TAG.sub(_fewer_attributes, html)
     if not html.strip():
         raise NotAnArticle("not an article: the page is empty")
     try:
