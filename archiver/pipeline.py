@@ -239,6 +239,7 @@ def reparse(
     where = ""
     params: list[object] = []
     if ids is not None:
+        ids = [i for i in ids if 0 < i < 2**63]  # no id is outside SQLite's 64-bit integers
         where = f"WHERE id IN ({', '.join('?' for _ in ids)})"
         params = list(ids)
     rows = archive.conn.execute(
@@ -276,7 +277,12 @@ def parse_file(
 ) -> tuple[Article, Decoded]:
     """Parse a saved HTML page (bytes in, charset policy applied) without any archive."""
     try:
+        files.check_regular(Path(path))
+        if Path(path).stat().st_size > files.MAX_DOCUMENT:
+            raise files.InputError(f"larger than {files.MAX_DOCUMENT // 2**20} MB, not a page")
         raw = Path(path).read_bytes()
+    except files.InputError as exc:
+        raise files.InputError(f"{path}: {exc}") from exc
     except OSError as exc:
         raise files.InputError(f"{path}: {exc.strerror or exc}") from exc
     capture = Capture(

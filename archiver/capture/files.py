@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -44,6 +45,19 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Found]:
                     yield Found(sub, explicit=False)
         else:
             yield Found(path, explicit=True)
+
+
+def check_regular(path: Path) -> None:
+    """InputError unless ``path`` is a regular file: opening a FIFO would wait forever for a
+    writer, and a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from exc
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder")
+    if not stat.S_ISREG(mode):
+        raise InputError("not a regular file (a FIFO, socket or device)")
 
 
 def _is_binary(head: bytes) -> bool:
@@ -91,6 +105,7 @@ def read(found: Found, *, fetched_at: datetime | None = None) -> Iterator[Captur
     fetched_at = fetched_at or datetime.now(timezone.utc)
     path = found.path
     origin = str(path)
+    check_regular(path)
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF)

@@ -87,16 +87,24 @@ class Archive:
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
             if depth == 0:
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
+            if isinstance(exc, sqlite3.Error):  # read-only file, full disk, corruption …
+                raise StoreError(f"archive {self.path}: {exc} (nothing of this batch was "
+                                 "written)") from exc
             raise
         self._depth -= 1
-        self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+        try:
+            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+        except sqlite3.Error as exc:
+            if depth == 0 and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"archive {self.path}: cannot commit ({exc})") from exc
 
     # -- captures --------------------------------------------------------------------------
     def find_capture(self, key: str, sha256: str) -> int | None:
@@ -288,7 +296,7 @@ class Archive:
         sql += " ORDER BY COALESCE(published_utc, fetched) DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(limit)
+            params.append(min(limit, 2**63 - 1))  # SQLite integers are 64-bit
         cur = self.conn.execute(sql, params)
         cols = [d[0] for d in cur.description]
         for row in cur:
