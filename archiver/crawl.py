@@ -323,7 +323,10 @@ def archive_feeds(
             continue
         for item in feed.items:
             origin = item.url or f"{feed_url} item {item.meta_value('item')}"
-            result = store_fetched(archive, item, origin=origin)
+            try:
+                result = store_fetched(archive, item, origin=origin)
+            except ArchiverError as exc:  # one bad item never stops the rest of the feed
+                result = ImportResult(origin, "failed", message=f"{origin}: {exc}")
             if result.status == "refused":  # a bare link: kept, not a failure
                 result = ImportResult(origin, "skipped", message=result.message)
             elif images and result.article_id is not None and result.status != "unchanged":
