@@ -96,6 +96,12 @@ def split_post(text: str) -> Post:
         for key in ("title",):
             if key in raw and isinstance(meta.get(key), str) and not written_by_archiver(meta):
                 meta[key] = raw[key]
+        # An unquoted title YAML reads as something else ("yes" → True, "1.10" → 1.1,
+        # "[转载]" → a list) is taken as written.
+        if meta.get("title") is not None and not isinstance(meta["title"], str):
+            plain = _plain_scalar(block, "title")
+            if plain:
+                meta["title"] = plain
     return Post(meta={str(k): v for k, v in meta.items()}, body=body, recovered=recovered)
 
 
@@ -124,6 +130,15 @@ def _raw_scalars(block: str) -> dict[str, str]:
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
                 found[match["key"]] = _unquote(value)
     return found
+
+
+def _plain_scalar(block: str, key: str) -> str | None:
+    """The text after ``key:`` on its line, as written (no YAML typing)."""
+    for line in block.splitlines():
+        match = _KEY_LINE.match(line)
+        if match and match["key"] == key:
+            return _unquote(match["value"].split(" #")[0]) or None
+    return None
 
 
 def _recover(block: str) -> dict[str, Any]:

@@ -159,3 +159,33 @@ def test_hostile_jsonl_records_each_give_a_result(tmp_path, archive):
         assert isinstance(stored.article.title, str) and stored.article.text
     assert summary.failed  # some of these must be refused
     assert archive.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize(("front", "title"), [
+    ("title: yes", "yes"), ("title: 1.10", "1.10"), ("title: [转载] 标题", "[转载] 标题"),
+    ("title: [a, b]", "[a, b]"), ("title: 2021-06-12", "2021-06-12"), ("title: off # x", "off"),
+])
+def test_unquoted_titles_are_taken_as_written(front, title):
+    assert parse_post(f"---\n{front}\n---{BODY}", fetched_at=T).title == title
+
+
+@pytest.mark.parametrize("front", ["title:\n  - a\n  - b", "title:\n  a: b", "title: ~"])
+def test_titles_that_are_no_text_are_refused(front):
+    with pytest.raises(ArchiverError):
+        parse_post(f"---\n{front}\n---{BODY}", fetched_at=T)
+
+
+def test_fields_that_are_mappings_are_not_stringified():
+    article = parse_post(f"---\ntitle: t\nauthor: {{name: x}}\ncategories: {{a: 1}}\n"
+                         f"tags: [a, {{b: 1}}, null, [c]]\n---{BODY}", fetched_at=T)
+    assert article.site is None and article.categories == () and article.tags == ("a", "c")
+
+
+@pytest.mark.parametrize("record", [{"title": {"a": 1}, "text": "x" * 100},
+                                    {"title": "t", "text": ["a"]}, {"title": "t", "html": {}}])
+def test_records_with_containers_for_text_are_refused(record):
+    from archiver.extract.records import parse_record
+
+    with pytest.raises(ArchiverError) as info:
+        parse_record(record, fetched_at=T)
+    assert "not text" in str(info.value)
