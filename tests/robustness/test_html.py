@@ -169,3 +169,18 @@ def test_no_python_only_codec_is_a_page_charset(name):
 def test_decode_never_raises(raw, content_type):
     decoded = decode(raw, content_type)
     assert isinstance(decoded.text, str)
+
+
+@pytest.mark.parametrize("depth", [600, 1000, 2000])
+@pytest.mark.parametrize("tag", ["font", "div", "span"])
+def test_hundreds_of_unclosed_wrappers_still_give_the_article(tag, depth):
+    html = ("<html><head><title>标题</title></head><body><h1>标题</h1>" + f"<{tag}>" * depth
+            + f"<p>{ZH}</p><p>{ZH}</p><img src='/a.jpg'></body></html>")
+    article = parse_html(html, url="http://news.example.com/a.html", fetched_at=T)
+    assert article.title == "标题" and article.text.count("镕堃") >= 20
+    assert article.images and article.images[0].url == "http://news.example.com/a.jpg"
+
+
+def test_nesting_beyond_what_libxml2_keeps_is_a_parse_error():
+    with pytest.raises(ParseError, match="nested too deeply"):
+        parse_html("<div>" * 3000 + f"<p>{ZH}</p>", fetched_at=T)
