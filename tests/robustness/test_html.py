@@ -74,10 +74,13 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("url", URLS)
+
+
 @pytest.mark.parametrize("html", HOSTILE.values(), ids=list(HOSTILE))
-def test_hostile_html(html, url):
-    _allowed(html, url)
+def test_hostile_html(html):
+    # The big ones once (seconds each), the small ones with and without a site rule.
+    for url in URLS[:1] if len(html) > 100_000 else URLS:
+        _allowed(html, url)
 
 
 def test_deep_json_ld_does_not_hide_the_article():
@@ -86,7 +89,7 @@ def test_deep_json_ld_does_not_hide_the_article():
 
 
 def test_pages_with_bad_links_or_dates_still_parse():
-    for name in ("bad links", "bad dates", "bad json-ld", "30 MB comment", "huge attribute"):
+    for name in ("bad links", "bad dates", "bad json-ld", "huge attribute"):
         article = _allowed(HOSTILE[name], "http://www.example.com/a.html")
         assert article is not None and article.title == "标题", name
 

@@ -85,7 +85,7 @@ FRONT_MATTERS = {
     "title mapping": "title: {a: b}",
     "title null": "title: ~",
     "title bool": "title: yes",
-    "deep flow": "title: " + "[" * 10_000,
+    "deep flow": "title: " + "[" * 1_200,
     "deep closed": "title: t\nx: " + "[" * 500 + "]" * 500,
     "url invalid": "title: t\nurl: http://[::1",
     "headimg number": "title: t\nheadimg: 5",
