@@ -72,3 +72,15 @@ def test_invalid_page_url_is_one_line():
     with pytest.raises(ArchiverError) as info:
         derive(capture, html)
     assert "invalid URL" in str(info.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.none() | st.datetimes(timezones=st.just(timezone.utc)))
+def test_file_names_from_any_title_are_safe(title, when):
+    from archiver.export.names import article_stem, safe_component
+
+    for name in (article_stem(title, when, 7), safe_component(title)):
+        assert name and len(name.encode("utf-8")) <= 255
+        assert not set(name) & set('/\\\x00:*?"<>|'), name
+        assert name not in (".", "..") and not name.endswith((" ", "."))
+        assert name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL", "COM1", "LPT1"}
