@@ -16,7 +16,7 @@ import sqlite_utils
 
 from archiver.errors import NotFound, StoreError
 from archiver.models import Article, Capture, CaptureInfo, Image, StoredArticle
-from archiver.store.schema import migrate
+from archiver.store.schema import MIGRATIONS, migrate
 from archiver.urls import is_valid_url, url_key
 
 DEFAULT_DB = "archive.db"
@@ -58,9 +58,18 @@ class Archive:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
+            version = migrate(conn)
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open archive {self.path}: {exc}") from exc
+        if not {"captures", "articles"} <= tables:
+            conn.close()
+            if version > len(MIGRATIONS):
+                raise StoreError(f"cannot open archive {self.path}: a SQLite database of "
+                                 f"something else (schema version {version})")
+            raise StoreError(f"cannot open archive {self.path}: a SQLite database without "
+                             "archiver's tables")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._depth = 0

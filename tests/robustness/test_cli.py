@@ -183,3 +183,18 @@ def test_second_writer_waits_for_the_first(tmp_path, filled):
     assert result.exit_code == 0, result.stderr
     assert "1 imported" in result.stderr
     assert released.is_set() and waited >= 0.9
+
+
+@pytest.mark.parametrize("setup", [
+    "CREATE TABLE articles (x)",  # someone else's database
+    "PRAGMA user_version = 99; CREATE TABLE t (x)",  # with a schema version beyond ours
+])
+def test_db_of_something_else_is_one_line(tmp_path, setup):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(setup)
+    conn.close()
+    for args in (("list",), ("show", "1"), ("import", str(tmp_path))):
+        result = run(db, *args)
+        assert result.exit_code == 1
+        assert "cannot open archive" in one_error_line(result)
