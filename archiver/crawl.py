@@ -29,7 +29,7 @@ from archiver.errors import ArchiverError, InputError, NotAnArticle
 from archiver.models import KIND_WEB, Capture, CaptureInfo, ImportResult, Summary
 from archiver.pipeline import decode_capture, store_capture
 from archiver.store.archive import Archive
-from archiver.urls import canonical_url, is_valid_url, url_key
+from archiver.urls import canonical_url, check_url, is_valid_url, url_key
 
 log = logging.getLogger("archiver")
 
@@ -213,15 +213,10 @@ def _normalise_urls(urls: Iterable[str], bad: list[ImportResult] | None = None) 
         if not url or url.startswith("#"):
             continue
         try:
-            key = canonical_url(url)
-            scheme = urlsplit(url).scheme.lower()
+            key = canonical_url(check_url(url))  # messages cut long or binary lines short
         except InputError as exc:
             if bad is not None:
                 bad.append(ImportResult(url, "failed", message=str(exc)))
-            continue
-        if scheme not in ("http", "https"):
-            if bad is not None:
-                bad.append(ImportResult(url, "failed", message=f"{url}: not an http(s) URL"))
             continue
         if key not in seen:
             seen.add(key)

@@ -141,3 +141,24 @@ def test_atom_xml_base(server, tmp_path):
     assert server.hits["/base/art"] == 1
     listed = [json.loads(line) for line in run(db, "list", "--json").stdout.splitlines()]
     assert server.url("/base/art") in {a["url"] for a in listed}
+
+
+@pytest.mark.parametrize("option", [
+    ("--max-size", "1e309"), ("--max-size", "nan"), ("--delay", "nan"), ("--delay", "inf"),
+    ("--timeout", "nan"), ("--timeout", "inf"),
+])
+def test_non_finite_numbers_are_usage_errors(tmp_path, option):
+    result = run(tmp_path / "a.db", "archive", *option, "http://127.0.0.1:9/")
+    assert result.exit_code == 2
+
+
+def test_url_list_with_binary_and_huge_lines(server, tmp_path):
+    url = server.page("/p", PAGE)
+    listing = tmp_path / "urls.txt"
+    listing.write_bytes(b"\xff\xfe\x00garbage\n" + url.encode() + b"\n" + b"x" * 100_000
+                        + b"\nhttp://[::1\n\x00\n")
+    result = run(tmp_path / "a.db", "archive", *FAST, "-i", str(listing))
+    assert result.exit_code == 1
+    lines = errors(result)
+    assert len(lines) == 4 and all(len(line) < 300 for line in lines)
+    assert "1 archived" in result.stderr
