@@ -33,7 +33,7 @@ from archiver.models import (
     Summary,
 )
 from archiver.store.archive import Archive, utc_iso
-from archiver.urls import url_key
+from archiver.urls import is_valid_url, url_key
 
 log = logging.getLogger("archiver")
 
@@ -116,7 +116,7 @@ def _keep_not_article(
     # The parser's messages may already say "not an article: …"; say it once.
     reason = str(exc).removeprefix("not an article: ")
     url = capture.final_url or capture.url
-    if url:
+    if url and is_valid_url(url):  # an unparseable URL is no identity to file it under
         with archive.transaction():
             flagged = replace(capture, flag=f"not-article: {reason}"[:200],
                               charset=decoded.charset, charset_reason=decoded.reason)

@@ -61,3 +61,17 @@ def test_a_named_file_that_is_gone(tmp_path, archive):
     summary = import_paths(archive, [tmp_path / "gone.jsonl"], on_result=results.append)
     assert summary.failed == 1
     assert "No such file" in results[0].message and "\n" not in results[0].message
+
+
+def test_warc_not_article_with_a_bad_uri_does_not_stop_the_file(tmp_path, archive):
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    placeholder = "<html><body>原文已被删除</body></html>".encode()
+    for uri, body in (("http://[::1", placeholder),
+                      ("http://ok.example/1", PAGE)):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
+                                                      http_headers=http))
+    path = tmp_path / "b.warc.gz"
+    path.write_bytes(buf.getvalue())
+    assert import_paths(archive, [path]).imported == 1
