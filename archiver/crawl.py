@@ -25,11 +25,11 @@ import requests
 from archiver.capture.feeds import parse_feed
 from archiver.capture.fetch import ACCEPT_FEED, ACCEPT_HTML, Fetcher, FetchOptions, Validators
 from archiver.capture.images import ImageDownload, download_images, image_urls, store_images
-from archiver.errors import ArchiverError, NotAnArticle
+from archiver.errors import ArchiverError, InputError, NotAnArticle
 from archiver.models import KIND_WEB, Capture, CaptureInfo, ImportResult, Summary
 from archiver.pipeline import decode_capture, store_capture
 from archiver.store.archive import Archive
-from archiver.urls import canonical_url, url_key
+from archiver.urls import canonical_url, check_url, is_valid_url, url_key
 
 log = logging.getLogger("archiver")
 
@@ -213,15 +213,10 @@ def _normalise_urls(urls: Iterable[str], bad: list[ImportResult] | None = None) 
         if not url or url.startswith("#"):
             continue
         try:
-            key = canonical_url(url)
-            scheme = urlsplit(url).scheme.lower()
-        except ValueError as exc:
+            key = canonical_url(check_url(url))  # messages cut long or binary lines short
+        except InputError as exc:
             if bad is not None:
-                bad.append(ImportResult(url, "failed", message=f"{url}: invalid URL ({exc})"))
-            continue
-        if scheme not in ("http", "https"):
-            if bad is not None:
-                bad.append(ImportResult(url, "failed", message=f"{url}: not an http(s) URL"))
+                bad.append(ImportResult(url, "failed", message=str(exc)))
             continue
         if key not in seen:
             seen.add(key)
@@ -323,7 +318,10 @@ def archive_feeds(
             continue
         for item in feed.items:
             origin = item.url or f"{feed_url} item {item.meta_value('item')}"
-            result = store_fetched(archive, item, origin=origin)
+            try:
+                result = store_fetched(archive, item, origin=origin)
+            except ArchiverError as exc:  # one bad item never stops the rest of the feed
+                result = ImportResult(origin, "failed", message=f"{origin}: {exc}")
             if result.status == "refused":  # a bare link: kept, not a failure
                 result = ImportResult(origin, "skipped", message=result.message)
             elif images and result.article_id is not None and result.status != "unchanged":
@@ -350,6 +348,6 @@ def history(archive: Archive, url: str) -> list[CaptureInfo]:
     """Every capture of a URL, oldest first: by its canonical identity (so ``?utm_source=…``
     variants and redirects that ended there count) as well as by the URL exactly as given."""
     found = {info.id: info for info in archive.history(url)}
-    if url.startswith(("http://", "https://")):
+    if url.startswith(("http://", "https://")) and is_valid_url(url):
         found.update((info.id, info) for info in archive.history(url_key(url)))
     return sorted(found.values(), key=lambda info: (info.fetched_at, info.id))

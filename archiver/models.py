@@ -16,6 +16,22 @@ KIND_JSONL = "jsonl"
 CAPTURE_KINDS = (KIND_WEB, KIND_FEED_ITEM, KIND_POST, KIND_JSONL)
 
 
+# Lone UTF-16 surrogates: JSON may escape them ("\ud800"), but UTF-8 (and SQLite) cannot hold
+# them; they become U+FFFD where JSON records are read.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(value: Any) -> Any:
+    """``value`` (a JSON value) with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {no_surrogates(k): no_surrogates(v) for k, v in value.items()}
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Capture:
     """One raw input exactly as received; the source of truth everything else derives from."""

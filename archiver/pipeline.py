@@ -28,7 +28,7 @@ from archiver.models import (
     Summary,
 )
 from archiver.store.archive import Archive, utc_iso
-from archiver.urls import url_key
+from archiver.urls import is_valid_url, url_key
 
 if TYPE_CHECKING:
     from archiver.capture.fetch import FetchOptions
@@ -113,7 +113,7 @@ def _keep_not_article(
     # The parser's messages may already say "not an article: …"; say it once.
     reason = str(exc).removeprefix("not an article: ")
     url = capture.final_url or capture.url
-    if url:
+    if url and is_valid_url(url):  # an unparseable URL is no identity to file it under
         with archive.transaction():
             flagged = replace(capture, flag=f"not-article: {reason}"[:200],
                               charset=decoded.charset, charset_reason=decoded.reason)
@@ -236,6 +236,7 @@ def reparse(
     where = ""
     params: list[object] = []
     if ids is not None:
+        ids = [i for i in ids if 0 < i < 2**63]  # no id is outside SQLite's 64-bit integers
         where = f"WHERE id IN ({', '.join('?' for _ in ids)})"
         params = list(ids)
     rows = archive.conn.execute(
@@ -285,7 +286,12 @@ def parse_file(
 ) -> tuple[Article, Decoded]:
     """Parse a saved HTML page (bytes in, charset policy applied) without any archive."""
     try:
+        files.check_regular(Path(path))
+        if Path(path).stat().st_size > files.MAX_DOCUMENT:
+            raise files.InputError(f"larger than {files.MAX_DOCUMENT // 2**20} MB, not a page")
         raw = Path(path).read_bytes()
+    except files.InputError as exc:
+        raise files.InputError(f"{path}: {exc}") from exc
     except OSError as exc:
         raise files.InputError(f"{path}: {exc.strerror or exc}") from exc
     capture = Capture(

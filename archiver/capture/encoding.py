@@ -55,6 +55,10 @@ _SUPERSETS = {
     "utf8": "utf-8",
 }
 # Declarations that are usually a server default rather than a statement about the page.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_HAN = re.compile("[\u3400-\u9fff]")
+_NOT_PAGE_CHARSETS = {"punycode", "idna", "undefined", "unicode-escape", "raw-unicode-escape",
+                      "utf-7", "mbcs", "oem", "charmap", "palmos"}
 _WEAK = {"cp1252", "latin-1", "iso8859-1"}
 # Multi-byte charsets a detector may name; such a verdict beats a weak header.
 _CJK = {"gb18030", "big5hkscs", "euc_jp", "shift_jis", "cp932", "euc_kr", "cp949", "iso2022_jp"}
@@ -102,8 +106,14 @@ def normalise_charset(name: str | None) -> str | None:
     label = name.strip().strip("\"'").lower()
     label = _SUPERSETS.get(label, label)
     try:
-        codec = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
+        return None
+    codec = info.name
+    # Python codecs that are no charset of any web page: bytes-to-bytes transforms (base64,
+    # zip, rot13) and text codecs that fail or mangle on arbitrary bytes (a page declaring
+    # "punycode" or "undefined" must not be decoded with them).
+    if not getattr(info, "_is_text_encoding", True) or codec in _NOT_PAGE_CHARSETS:
         return None
     return _SUPERSETS.get(codec, codec)
 
@@ -111,7 +121,7 @@ def normalise_charset(name: str | None) -> str | None:
 def _try(raw: bytes, charset: str) -> str | None:
     try:
         return raw.decode(charset)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # some codecs raise a bare UnicodeError
         return None
 
 
@@ -137,6 +147,15 @@ def declared_charset(raw: bytes) -> tuple[str | None, str]:
     if match:
         return match.group(1).decode("ascii", "replace"), "xml"
     return None, ""
+
+
+def _implausible(text: str) -> bool:
+    """Text decoded without error but in the wrong charset: GB18030 decodes almost any byte
+    pairs, and Big5 text read as GBK lands in its private-use areas (no real page's text is
+    full of them)."""
+    sample = text[:_DETECT_BYTES]
+    private = len(_PRIVATE_USE.findall(sample))
+    return private >= 8 and private * 20 >= len(_HAN.findall(sample))
 
 
 def _clearly_utf8(raw: bytes) -> bool:
@@ -185,6 +204,9 @@ def decode(raw: bytes, content_type: str | None = None, *, default: str | None =
             overruled.append(f"{reason}:{declared}")
             continue
         text = _try(raw, codec)
+        if text is not None and _implausible(text):
+            overruled.append(f"{reason}:{declared}")
+            continue
         if text is not None:
             return Decoded(text, codec, _with_notes(reason, overruled))
         overruled.append(f"{reason}:{declared}")

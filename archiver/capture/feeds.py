@@ -23,8 +23,9 @@ from lxml import etree
 
 from archiver.capture.encoding import decode
 from archiver.capture.fetch import looks_like_feed, looks_like_html
-from archiver.errors import FormatError
+from archiver.errors import ArchiverError, FormatError
 from archiver.models import KIND_FEED_ITEM, Capture
+from archiver.urls import check_url, join_url
 
 NS_ATOM = "http://www.w3.org/2005/Atom"
 NS_RSS1 = "http://purl.org/rss/1.0/"
@@ -74,6 +75,21 @@ def _item_link(item: etree._Element, fmt: str) -> str | None:
     return None
 
 
+def _base_of(item: etree._Element) -> str | None:
+    try:
+        return item.base
+    except ValueError:
+        return None
+
+
+def _fetchable(url: str) -> bool:
+    try:
+        check_url(url)
+    except ArchiverError:
+        return False
+    return True
+
+
 def _item_guid(item: etree._Element, fmt: str) -> str | None:
     if fmt == "atom":
         return _text(item.find(f"{{{NS_ATOM}}}id"))
@@ -96,7 +112,8 @@ def parse_feed(raw: bytes, *, feed_url: str, fetched_at: datetime,
     decoded = decode(raw, content_type)
     raw = _XML_DECL.sub("", decoded.text, count=1).encode("utf-8")
     try:
-        root = etree.fromstring(raw, parser=_parser())
+        # base_url: xml:base attributes (Atom) then resolve against the feed's own URL.
+        root = etree.fromstring(raw, parser=_parser(), base_url=feed_url)
     except etree.XMLSyntaxError as exc:
         raise FormatError(f"not well-formed XML ({exc})", hint="the feed is broken at its "
                           "source; nothing was archived from it") from exc
@@ -120,6 +137,15 @@ def parse_feed(raw: bytes, *, feed_url: str, fetched_at: datetime,
         link = _item_link(item, fmt)
         guid = _item_guid(item, fmt)
         meta = [("feed", feed_url), ("feed_format", fmt), ("item", str(index))]
+        if link:
+            # Relative links (and Atom's xml:base) resolve against the item's base; a link
+            # that is still no http(s) URL is no identity: the item goes without one.
+            resolved = join_url(_base_of(item) or feed_url, link)
+            if resolved != link:
+                meta.append(("link", link))
+            link = resolved if _fetchable(resolved) else None
+            if link is None:
+                meta.append(("bad_link", resolved[:500]))
         if feed_title:
             meta.append(("feed_title", feed_title))
         if guid:

@@ -38,7 +38,13 @@ import requests
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
-from archiver.errors import ArchiverError, FetchError, NotAnArticle, RobotsDenied
+from archiver.errors import (
+    ArchiverError,
+    FetchError,
+    InputError,
+    NotAnArticle,
+    RobotsDenied,
+)
 from archiver.models import KIND_WEB, Capture
 from archiver.urls import canonical_url
 
@@ -474,7 +480,7 @@ class Fetcher:
                 robots_url, timeout=(self.options.connect_timeout, self.options.read_timeout),
                 headers={"User-Agent": self.options.agent}, stream=True, allow_redirects=True,
             )
-        except requests.RequestException as exc:
+        except (requests.RequestException, ValueError) as exc:
             return None, _wrap(exc, robots_url, self.options)
         with response:
             status = response.status_code
@@ -492,7 +498,7 @@ class Fetcher:
                     body += chunk
                     if len(body) >= _ROBOTS_MAX_BYTES:
                         break
-            except requests.RequestException as exc:
+            except (requests.RequestException, ValueError) as exc:
                 return None, _wrap(exc, robots_url, self.options)
         parser = RobotFileParser(robots_url)
         parser.parse(bytes(body[:_ROBOTS_MAX_BYTES]).decode("utf-8", "replace").splitlines())
@@ -574,7 +580,7 @@ class Fetcher:
                 url, headers=headers, stream=True, allow_redirects=False,
                 timeout=(self.options.connect_timeout, self.options.read_timeout),
             )
-        except requests.RequestException as exc:
+        except (requests.RequestException, ValueError) as exc:
             raise _wrap(exc, url, self.options) from exc
 
     def _read(self, response: requests.Response, url: str, final_url: str,
@@ -633,7 +639,7 @@ class Fetcher:
                 return bytes((body + exc.tail)[:limit])
             what = "decompressed body" if inflater.coding else "body"
             raise FetchError(_too_big(limit, f"the {what} passed {exc.size:,} bytes")) from None
-        except requests.RequestException as exc:
+        except (requests.RequestException, ValueError) as exc:
             raise _wrap(exc, url, self.options) from exc
         except Exception as exc:  # urllib3 errors raised from the raw stream
             if isinstance(exc, ArchiverError):
@@ -652,8 +658,8 @@ _UA_TOKEN = "archiver"
 def _identity(url: str) -> str:
     try:
         return canonical_url(url)
-    except ValueError as exc:
-        raise FetchError(f"invalid URL {url!r} ({exc})") from exc
+    except InputError as exc:
+        raise FetchError(str(exc)) from exc
 
 
 def _netloc(url: str) -> str:
@@ -721,8 +727,12 @@ def _refuse_by_content(body: bytes, ctype: str, accept: str, url: str) -> None:
             raise NotAnArticle(f"{media} content, not an HTML page; not archived")
 
 
-def _wrap(exc: requests.RequestException, url: str, options: FetchOptions) -> FetchError:
+def _wrap(exc: Exception, url: str, options: FetchOptions) -> FetchError:
     """A requests exception as one clear FetchError."""
+    if not isinstance(exc, requests.RequestException):
+        # requests lets urllib's ValueError out (a redirect to "http://[::1" it follows for
+        # robots.txt, a URL it cannot prepare).
+        return FetchError(f"invalid URL ({exc})")
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return FetchError(f"could not connect within {options.connect_timeout:g}s")
     if isinstance(exc, requests.exceptions.ReadTimeout):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archiver.errors import ArchiverError, FormatError, InputError
-from archiver.models import KIND_JSONL, KIND_POST, KIND_WEB, Capture
+from archiver.models import KIND_JSONL, KIND_POST, KIND_WEB, Capture, no_surrogates
 
 FORMAT_POST = "post"
 FORMAT_JSONL = "jsonl"
@@ -44,6 +45,19 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Found]:
                     yield Found(sub, explicit=False)
         else:
             yield Found(path, explicit=True)
+
+
+def check_regular(path: Path) -> None:
+    """InputError unless ``path`` is a regular file: opening a FIFO would wait forever for a
+    writer, and a device never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from exc
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder")
+    if not stat.S_ISREG(mode):
+        raise InputError("not a regular file (a FIFO, socket or device)")
 
 
 def _is_binary(head: bytes) -> bool:
@@ -91,6 +105,7 @@ def read(found: Found, *, fetched_at: datetime | None = None) -> Iterator[Captur
     fetched_at = fetched_at or datetime.now(timezone.utc)
     path = found.path
     origin = str(path)
+    check_regular(path)
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF)
@@ -140,9 +155,15 @@ def _jsonl(
         if not stripped:
             continue
         try:
-            record = json.loads(stripped)
+            record = no_surrogates(json.loads(stripped))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             yield FormatError(f"line {number}: not a JSON object ({exc})")
+            continue
+        except RecursionError:  # the json module recurses once per nesting level
+            yield FormatError(f"line {number}: JSON nested too deeply")
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            yield FormatError(f"line {number}: unreadable JSON ({str(exc).split(';')[0]})")
             continue
         if not isinstance(record, dict):
             yield FormatError(f"line {number}: not a JSON object")

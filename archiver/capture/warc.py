@@ -240,6 +240,11 @@ def read_warc(path: str | os.PathLike[str]) -> Iterator[Capture | ArchiverError]
                               ) from exc
         except (EOFError, OSError, ValueError) as exc:
             raise FormatError(f"damaged or truncated WARC file ({exc})") from exc
+        except ArchiverError:
+            raise
+        except Exception as exc:  # warcio trips over odd records (AttributeError on a record
+            # without a target URI): the records before it are kept, the file is reported
+            raise FormatError(f"damaged WARC file ({type(exc).__name__}: {exc})") from exc
 
 
 def _check_complete(record: object) -> None:

@@ -65,6 +65,14 @@ class _Group(click.Group):
                 message += f" (hint: {exc.hint})"
             click.echo(message, err=True)
             ctx.exit(ExitStatus.USAGE if isinstance(exc, NotFound) else ExitStatus.ERROR)
+        except OSError as exc:
+            # Last resort: the library wraps what it expects; a file system surprise (a file
+            # vanishing, a full disk) still gets one line, not a traceback.
+            if ctx.meta.get("archiver.traceback"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(ExitStatus.ERROR)
         except KeyboardInterrupt:
             click.echo("interrupted; everything committed so far is kept", err=True)
             ctx.exit(130)

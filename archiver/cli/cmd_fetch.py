@@ -15,17 +15,32 @@ from archiver.errors import NotFound
 from archiver.models import ImportResult, Summary
 
 
+class _Finite(click.FloatRange):
+    """A float from ``minimum`` up to a day (seconds) or a terabyte (MB): "nan", "inf" and
+    1e309 would reach time.sleep and int() and fail there with a traceback."""
+
+    def __init__(self, minimum: float, maximum: float = 86_400.0) -> None:
+        super().__init__(minimum, maximum)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        number = super(click.FloatRange, self).convert(value, param, ctx)
+        if number != number:  # NaN compares unequal to itself and passes every range check
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return super().convert(number, param, ctx)
+
+
 def _fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True,
                      help="Hosts fetched at the same time (one host is never fetched twice "
                           "at once)."),
-        click.option("--delay", type=click.FloatRange(0), default=1.0, show_default=True,
+        click.option("--delay", type=_Finite(0), default=1.0, show_default=True,
                      help="Seconds between two requests to the same host (robots.txt "
                           "Crawl-delay may ask for more)."),
-        click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
+        click.option("--timeout", type=_Finite(0.1), default=30.0, show_default=True,
                      help="Seconds to wait for a connection or for data."),
-        click.option("--max-size", type=click.FloatRange(0.001), default=20.0,
+        click.option("--max-size", type=_Finite(0.001, 1_000_000.0), default=20.0,
                      show_default=True, help="Largest page in MB (after decompression)."),
         click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt."),
         click.option("--images", is_flag=True, help="Also download the articles' images."),
@@ -74,7 +89,8 @@ def _read_urls(urls: tuple[str, ...], handle: TextIO | None) -> list[str]:
 
 @cli.command("archive")
 @click.argument("urls", nargs=-1)
-@click.option("-i", "--input", "input_file", type=click.File("r", encoding="utf-8"),
+@click.option("-i", "--input", "input_file",
+              type=click.File("r", encoding="utf-8", errors="replace"),
               help="Read URLs from FILE, one a line ('-' reads standard input).")
 @_fetch_options
 @click.pass_context

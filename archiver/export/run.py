@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from archiver.errors import InputError
 from archiver.export import formats
 from archiver.export.images import ImageSource, image_filename
 from archiver.export.names import NameAllocator, article_stem
@@ -85,16 +86,32 @@ def _write(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".archiver-", dir=path.parent)
+    _mkdir(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".archiver-", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # disk full, quota …
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
     return True
+
+
+def _mkdir(folder: Path) -> None:
+    """Create an output folder, or one line saying why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else (
+            exc.strerror or str(exc))
+        raise InputError(f"cannot create the folder {folder}: {reason}",
+                         hint="-o names a folder (or - for standard output)") from exc
 
 
 def _inside(root: Path, path: Path) -> Path:
@@ -146,7 +163,7 @@ def export_articles(
         return _to_stream(chosen, out, fmt=fmt, profile=profile,  # type: ignore[arg-type]
                           on_article=on_article)
     folder = Path(out)  # type: ignore[arg-type]
-    folder.mkdir(parents=True, exist_ok=True)
+    _mkdir(folder)
     if fmt == "jsonl":
         return _jsonl_file(chosen, folder / "articles.jsonl", on_article=on_article)
     if images and image_source is None:

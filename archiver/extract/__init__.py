@@ -15,7 +15,9 @@ from archiver.models import (
     KIND_WEB,
     Article,
     Capture,
+    no_surrogates,
 )
+from archiver.urls import is_valid_url
 
 
 def derive(capture: Capture, text: str) -> Article:
@@ -23,6 +25,15 @@ def derive(capture: Capture, text: str) -> Article:
 
     Raises :class:`~archiver.errors.ParseError` or :class:`~archiver.errors.NotAnArticle`.
     """
+    article = _derive(capture, text)
+    if article.url is not None and not is_valid_url(article.url):
+        # The URL is the article's identity: one that cannot be parsed cannot be stored.
+        raise ParseError(f"invalid URL {article.url[:200]!r}",
+                         hint="fix or drop the url of this input")
+    return article
+
+
+def _derive(capture: Capture, text: str) -> Article:
     kind = capture.kind
     url = capture.final_url or capture.url
     if kind == KIND_POST:
@@ -33,9 +44,13 @@ def derive(capture: Capture, text: str) -> Article:
         from archiver.extract.records import parse_record
 
         try:
-            record = json.loads(text)
+            record = no_surrogates(json.loads(text))
         except json.JSONDecodeError as exc:
             raise ParseError(f"invalid JSON: {exc.msg} at column {exc.colno}") from exc
+        except RecursionError as exc:
+            raise ParseError("invalid JSON: nested too deeply") from exc
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise ParseError(f"unreadable JSON ({str(exc).split(';')[0]})") from exc
         return parse_record(record, fetched_at=capture.fetched_at)
     if kind == KIND_WEB:
         from archiver.extract.parse import parse_html

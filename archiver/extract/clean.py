@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
 
 from archiver.models import Image
-from archiver.urls import unwrap_proxy
+from archiver.urls import join_url, unwrap_proxy
 
 # Elements whose content is never article text.
 DROP_TAGS = {
@@ -110,7 +109,7 @@ def image_url(img: etree._Element, base_url: str | None = None) -> str | None:
         if url.startswith("//"):
             url = "https:" + url
         if base_url:
-            url = urljoin(base_url, url)
+            url = join_url(base_url, url)
         if _PLACEHOLDER.search(url):
             continue
         return url
@@ -244,7 +243,7 @@ class _Builder:
         if tag == "a":
             href = (el.get("href") or "").strip()
             if href and not href.lower().startswith(("javascript:", "#")):
-                new.set("href", urljoin(self.base_url, href) if self.base_url else href)
+                new.set("href", join_url(self.base_url, href))
         self.inline.append(new)
         self.children(el)
         if self.inline and self.inline[-1] is new:

@@ -20,6 +20,8 @@ from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+_REF_MIN = datetime(200, 1, 1, tzinfo=timezone.utc)
+_REF_MAX = datetime(9800, 1, 1, tzinfo=timezone.utc)
 
 _TIME = (
     r"(?:[T\s]*(?:(?:星期|周)[一二三四五六日天]\s*)?(?P<ampm>上午|下午|晚上|凌晨|中午|早上)?\s*"
@@ -66,7 +68,8 @@ class FoundDate:
     exact: bool  # has a full year (not yearless or relative)
 
 
-def _zone(tz: str | None) -> timezone | ZoneInfo:
+def _zone(tz: str | None) -> timezone | ZoneInfo | None:
+    """The zone of an offset; None for an impossible one ("+99:99")."""
     if not tz:
         return SHANGHAI
     tz = tz.upper()
@@ -74,7 +77,10 @@ def _zone(tz: str | None) -> timezone | ZoneInfo:
         return timezone.utc
     sign = -1 if tz[0] == "-" else 1
     digits = tz[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    hours, minutes = int(digits[:2]), int(digits[2:4])
+    if hours > 23 or minutes > 59:
+        return None
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _hour(match: re.Match[str]) -> str | None:
@@ -98,11 +104,17 @@ def _local_reference(reference: datetime | None) -> datetime | None:
         return None
     if reference.tzinfo is None:
         reference = reference.replace(tzinfo=timezone.utc)
+    # Relative forms reach back at most 999 months: a reference near year 1 or 9999 (never a
+    # real capture time) is clamped so that no date arithmetic overflows.
+    if not _REF_MIN <= reference <= _REF_MAX:
+        reference = min(max(reference, _REF_MIN), _REF_MAX)
     return reference.astimezone(SHANGHAI)
 
 
 def _make(y: int, m: int, d: int, hh: str | None, mm: str | None, ss: str | None,
-          tz: timezone | ZoneInfo = SHANGHAI) -> datetime | None:
+          tz: timezone | ZoneInfo | None = SHANGHAI) -> datetime | None:
+    if tz is None:
+        return None
     try:
         return datetime(y, m, d, int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=tz)
     except ValueError:
@@ -213,7 +225,8 @@ def parse_date(raw: str | None, *, reference: datetime | None = None) -> datetim
             value = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             value = None
-        if value is not None:
+        # Year 1 or 9999 with an offset cannot even be converted to UTC (nor stored).
+        if value is not None and 1000 <= value.year <= 9000:
             return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
     if re.fullmatch(r"1[0-9]{9}(?:[0-9]{3})?", text):
         # Unix timestamps in seconds or milliseconds (data attributes, JSON).

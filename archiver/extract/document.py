@@ -18,16 +18,61 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# libxml2 checks each attribute against all earlier ones of the tag: 50,000 attributes on one
+# tag take half a minute. Only tags long enough to hold thousands are looked at.
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)([^<>]{20000,})>")
+_MAX_ATTRIBUTES = 1000
+
+
+def _fewer_attributes(match: re.Match[str]) -> str:
+    if match[2].count("=") <= _MAX_ATTRIBUTES:
+        return match[0]
+    return f"<{match[1]}>"  # a tag no page writes by hand: its attributes are junk
+
+
 def load_document(html: str) -> etree._Element:
     """Parse a page into an lxml tree; raises :class:`ParseError` when lxml cannot."""
     # lxml refuses a str that still declares its byte encoding.
     html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
+    html = _LONG_TAG.sub(_fewer_attributes, html)
     if not html.strip():
         raise NotAnArticle("not an article: the page is empty")
     try:
-        return lxml.html.document_fromstring(html, parser=_parser())
+        root = lxml.html.document_fromstring(html, parser=_parser())
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"the page cannot be parsed as HTML ({exc})") from exc
+    _flatten_deep(root)
+    return root
+
+
+# The extractors walk the tree recursively (a frame or two per level). Pages with hundreds of
+# unclosed <font>/<div> tags nest deeper than Python's recursion limit allows; below this
+# depth, wrapper tags are dropped (their text and children kept in place), which flattens the
+# page without losing its paragraphs, headings, images or links.
+_MAX_DEPTH = 150
+_LIBXML2_DEPTH = 2048
+_WRAPPERS = frozenset(
+    "div span font b i u s em strong small big center section article main aside nav header "
+    "footer table thead tbody tfoot tr td th ul ol li dl dt dd blockquote form label fieldset "
+    "sup sub tt code pre abbr cite q ins del mark nobr".split())
+
+
+def _flatten_deep(root: etree._Element) -> None:
+    deep: list[etree._Element] = []
+    depth = deepest = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > _MAX_DEPTH and el.tag in _WRAPPERS:
+                deep.append(el)
+        else:
+            depth -= 1
+    if deepest >= _LIBXML2_DEPTH:
+        # libxml2 silently drops everything below this depth: what is left is no page.
+        raise ParseError("the page is nested too deeply to read")
+    for el in deep:
+        el.drop_tag()  # iterative: children and text move to the parent
 
 
 @functools.cache

@@ -148,7 +148,11 @@ def parse_feed_item(capture: Capture, text: str) -> Article:
     body text nor images (a bare link: ``--fetch-links`` archives its page)."""
     entry = _entry(text)
     reference = capture.fetched_at
-    link = (entry.get("link") or "").strip() or capture.url
+    # The capture's URL is the item's link resolved (relative links, xml:base) and checked by
+    # the feed reader; an item whose link was unusable has none.
+    link = capture.url
+    if link is None and capture.meta_value("bad_link") is None:
+        link = (entry.get("link") or "").strip() or None
     base = link or capture.meta_value("feed")
     tree, _ = clean_html(_body_html(entry), base_url=base)
     tail = take_tail_bylines(tree)

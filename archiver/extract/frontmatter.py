@@ -24,7 +24,19 @@ _OURS = re.compile(r"^[ \t]*archiver_id:[ \t]*\d+[ \t]*\r?$", re.MULTILINE)
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps: dates stay the strings they were written as."""
+    """Safe YAML without implicit timestamps: dates stay the strings they were written as.
+
+    Aliases (``*name``) are refused: no post writer uses them, and a few nested ones expand to
+    millions of values when flattened (a "billion laughs" bomb); the block is then read line
+    by line like any other invalid YAML.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in front matter", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -74,7 +86,7 @@ def split_post(text: str) -> Post:
             meta = {}
         if not isinstance(meta, dict):
             raise yaml.YAMLError("front matter is not a mapping")
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML recurses once per nesting level
         meta, recovered = _recover(block), True
         if not meta:
             raise FormatError("front matter is neither YAML nor 'key: value' lines") from None
@@ -84,6 +96,12 @@ def split_post(text: str) -> Post:
         for key in ("title",):
             if key in raw and isinstance(meta.get(key), str) and not written_by_archiver(meta):
                 meta[key] = raw[key]
+        # An unquoted title YAML reads as something else ("yes" → True, "1.10" → 1.1,
+        # "[转载]" → a list) is taken as written.
+        if meta.get("title") is not None and not isinstance(meta["title"], str):
+            plain = _plain_scalar(block, "title")
+            if plain:
+                meta["title"] = plain
     return Post(meta={str(k): v for k, v in meta.items()}, body=body, recovered=recovered)
 
 
@@ -112,6 +130,15 @@ def _raw_scalars(block: str) -> dict[str, str]:
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
                 found[match["key"]] = _unquote(value)
     return found
+
+
+def _plain_scalar(block: str, key: str) -> str | None:
+    """The text after ``key:`` on its line, as written (no YAML typing)."""
+    for line in block.splitlines():
+        match = _KEY_LINE.match(line)
+        if match and match["key"] == key:
+            return _unquote(match["value"].split(" #")[0]) or None
+    return None
 
 
 def _recover(block: str) -> dict[str, Any]:

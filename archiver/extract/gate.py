@@ -28,6 +28,7 @@ _PLACEHOLDERS = re.compile(
     r"该帖子已被删除|信息已过期|404 Not Found|Page Not Found|页面没有找到|找不到页面|"
     r"该内容暂时无法查看|此帐号已被屏蔽|已停止访问该网页"
 )
+_BINARY = re.compile("[\ufffd\x00-\x08\x0e-\x1f\x7f]")
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 # Why 400: a placeholder page's visible text is a menu plus one sentence; real articles with
@@ -38,6 +39,11 @@ _SHORT_PAGE = 400
 def page_reason(html: str) -> str | None:
     """Why ``html`` is not an article page (challenge, captcha, deleted placeholder), or None."""
     head = html[:200_000]
+    sample = head[:4096]
+    # Bytes that are no text in any charset (an image, a PDF, a zip saved as .html) decode to
+    # replacement characters and control codes; a page has next to none.
+    if len(_BINARY.findall(sample)) * 10 > len(sample):
+        return "binary data, not an HTML page"
     low = head.lower()
     for needles, reason in _CHALLENGES:
         if any(needle in low for needle in needles):

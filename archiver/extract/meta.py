@@ -65,9 +65,9 @@ def read_meta(root: etree._Element) -> PageMeta:
             continue
         try:
             data = json.loads(el.text.strip().rstrip(";"))
-        except ValueError:
-            continue  # broken JSON-LD is common and never fatal
-        _walk_ld(data, meta.jsonld)
+            _walk_ld(data, meta.jsonld)
+        except (ValueError, RecursionError):
+            continue  # broken (or absurdly nested) JSON-LD is common and never fatal
     return meta
 
 

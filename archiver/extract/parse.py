@@ -17,7 +17,6 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -46,7 +45,7 @@ from archiver.extract.rules import Rule, default_rulebook
 from archiver.extract.tidy import Tidied, tidy
 from archiver.extract.title import find_title
 from archiver.models import Article
-from archiver.urls import site_of
+from archiver.urls import is_valid_url, join_url, site_of
 
 PARSER_VERSION = "extract-1"
 
@@ -102,7 +101,7 @@ def _find_url(root: etree._Element, meta: PageMeta) -> str | None:
     og_url = meta.first("og:url")
     url = (canonical.get("href") if canonical is not None else None) or (
         og_url[1] if og_url else None)
-    return url if url and url.startswith("http") else None
+    return url if url and url.startswith("http") and is_valid_url(url) else None
 
 
 def _zones(analysis: Analysis, title_el: etree._Element | None, title: str | None,
@@ -246,7 +245,7 @@ def _lead_image(fields: _Fields, body: Body, meta: PageMeta, url: str | None) ->
     og_image = meta.first("og:image", "twitter:image")
     if og_image:
         image = og_image[1]
-        image = "https:" + image if image.startswith("//") else urljoin(url or "", image)
+        image = "https:" + image if image.startswith("//") else join_url(url, image)
         fields.offer("lead_image", image, f"meta:{og_image[0]}")
 
 

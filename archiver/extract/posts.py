@@ -18,8 +18,8 @@ PARSER_VERSION = "posts-1"
 
 
 def _str(value: Any) -> str | None:
-    if value is None:
-        return None
+    if value is None or isinstance(value, (dict, list, tuple, set)):
+        return None  # a mapping or a list is not the text of a field
     text = str(value).strip()
     return text or None
 
@@ -27,11 +27,16 @@ def _str(value: Any) -> str | None:
 def _list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
+    if isinstance(value, dict):
+        return ()  # no writer puts categories in a mapping: nothing usable
     if isinstance(value, (list, tuple)):
         out: list[str] = []
         for item in value:
             # Hexo writes sibling category paths as nested lists; flatten them in order.
-            out.extend(_list(item) if isinstance(item, (list, tuple)) else [str(item).strip()])
+            if isinstance(item, (list, tuple)):
+                out.extend(_list(item))
+            elif item is not None and not isinstance(item, dict):
+                out.append(str(item).strip())
         return tuple(v for v in out if v)
     return tuple(v.strip() for v in str(value).split(",") if v.strip())
 
@@ -113,6 +118,8 @@ def parse_post(text: str, *, fetched_at: datetime, url: str | None = None) -> Ar
     title = meta.get("title")
     if title is None:
         raise ParseError("front matter has no title")
+    if isinstance(title, (dict, list, tuple, set)):
+        raise ParseError(f"front matter title is a {type(title).__name__}, not text")
     # The feed mirror wrote entities into titles; archiver writes the title as it is.
     title = str(title) if exported else htmllib.unescape(str(title))
     body = post.body

@@ -36,6 +36,11 @@ def text_to_body(text: str) -> tuple[Body, TailByline]:
 def parse_record(record: dict[str, Any], *, fetched_at: datetime) -> Article:
     if not isinstance(record, dict):
         raise ParseError("a JSON Lines record must be an object")
+    for name in ("title", "text", "html"):
+        value = record.get(name)
+        if isinstance(value, (dict, list)):
+            kind = "an object" if isinstance(value, dict) else "a list"
+            raise ParseError(f"record field {name!r} is {kind}, not text")
     title = _str(record.get("title"))
     if title is None:
         raise ParseError("record has no title")

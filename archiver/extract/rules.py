@@ -20,12 +20,12 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 from lxml import etree
 
 from archiver.errors import RuleError
+from archiver.urls import host_of
 
 XPATH_FIELDS = ("title", "body", "date", "author", "source", "editor", "drop")
 _KEYS = {"name", "hosts", "notes", *XPATH_FIELDS}
@@ -113,7 +113,7 @@ class RuleBook:
         """The rule whose hosts cover ``url``'s host, the most specific host first."""
         if not url:
             return None
-        host = (urlsplit(url).hostname or "").lower()
+        host = host_of(url)
         if not host:
             return None
         best: tuple[int, Rule] | None = None

@@ -14,8 +14,8 @@ from typing import Any
 
 from archiver.errors import NotFound, StoreError
 from archiver.models import Article, Capture, CaptureInfo, Image, StoredArticle
-from archiver.store.schema import migrate
-from archiver.urls import url_key
+from archiver.store.schema import MIGRATIONS, migrate
+from archiver.urls import is_valid_url, url_key
 
 DEFAULT_DB = "archive.db"
 ENV_DB = "ARCHIVER_DB"
@@ -56,9 +56,18 @@ class Archive:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
+            version = migrate(conn)
+            tables = {row[0] for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open archive {self.path}: {exc}") from exc
+        if not {"captures", "articles"} <= tables:
+            conn.close()
+            if version > len(MIGRATIONS):
+                raise StoreError(f"cannot open archive {self.path}: a SQLite database of "
+                                 f"something else (schema version {version})")
+            raise StoreError(f"cannot open archive {self.path}: a SQLite database without "
+                             "archiver's tables")
         self.conn = conn
         self._db: Any = None
         self._depth = 0
@@ -95,16 +104,24 @@ class Archive:
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
             if depth == 0:
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
+            if isinstance(exc, sqlite3.Error):  # read-only file, full disk, corruption …
+                raise StoreError(f"archive {self.path}: {exc} (nothing of this batch was "
+                                 "written)") from exc
             raise
         self._depth -= 1
-        self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+        try:
+            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+        except sqlite3.Error as exc:
+            if depth == 0 and self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"archive {self.path}: cannot commit ({exc})") from exc
 
     # -- captures --------------------------------------------------------------------------
     def find_capture(self, key: str, sha256: str) -> int | None:
@@ -244,7 +261,8 @@ class Archive:
     def resolve(self, ref: str | int) -> int:
         """An article id from an id, a URL (as given, final, or canonical key) or a key."""
         text = str(ref).strip()
-        if text.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and within SQLite's 64-bit integers.
+        if text.isascii() and text.isdigit() and int(text) < 2**63:
             row = self.conn.execute("SELECT id FROM articles WHERE id = ?", (int(text),)).fetchone()
             if row:
                 return row[0]
@@ -255,7 +273,7 @@ class Archive:
                LIMIT 1""",
             (text, text, text, text),
         ).fetchone()
-        if row is None:
+        if row is None and is_valid_url(text):
             row = self.conn.execute(
                 "SELECT id FROM articles WHERE key = ?", (url_key(text),)
             ).fetchone()
@@ -295,7 +313,7 @@ class Archive:
         sql += " ORDER BY COALESCE(published_utc, fetched) DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
-            params.append(limit)
+            params.append(min(limit, 2**63 - 1))  # SQLite integers are 64-bit
         cur = self.conn.execute(sql, params)
         cols = [d[0] for d in cur.description]
         for row in cur:
