@@ -39,7 +39,8 @@ def _fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Seconds between two requests to the same host (robots.txt "
                           "Crawl-delay may ask for more)."),
         click.option("--timeout", type=_Finite(0.1), default=30.0, show_default=True,
-                     help="Seconds to wait for a connection or for data."),
+                     help="Seconds to wait for a connection or for data; a whole download "
+                          "may take ten times this."),
         click.option("--max-size", type=_Finite(0.001, 1_000_000.0), default=20.0,
                      show_default=True, help="Largest page in MB (after decompression)."),
         click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt."),
@@ -55,7 +56,8 @@ def _make_options(delay: float, timeout: float, max_size: float, ignore_robots: 
                   ) -> FetchOptions:
     return FetchOptions(
         connect_timeout=min(timeout, 10.0), read_timeout=timeout,
-        total_timeout=max(300.0, timeout * 10), max_bytes=int(max_size * MB), delay=delay,
+        # A whole download may take ten read timeouts (300 s by default) however it trickles.
+        total_timeout=timeout * 10, max_bytes=int(max_size * MB), delay=delay,
         obey_robots=not ignore_robots,
     )
 
