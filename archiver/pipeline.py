@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from archiver.capture import files
 from archiver.capture.encoding import Decoded, decode
-from archiver.errors import ArchiverError, NotAnArticle, ParseError
+from archiver.errors import ArchiverError, NotAnArticle, ParseError, QueryError
 from archiver.extract import derive
 from archiver.models import (
     KIND_FEED_ITEM,
@@ -307,6 +307,10 @@ def export(
     refs: Iterable[str | int] = (),
     *,
     ids: Sequence[int] | None = None,
+    query: str | None = None,
+    source: str | None = None,
+    author: str | None = None,
+    category: str | None = None,
     site: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -318,8 +322,10 @@ def export(
     on_article: Callable[[ExportedArticle], None] | None = None,
 ) -> ExportResult:
     """Export articles (see :func:`archiver.export.export_articles`), composing the stages:
-    ``fmt="warc"`` writes the articles' captures as WARC records; ``images`` takes each image
-    from the archive when it was downloaded, else downloads it now (article URL as Referer)."""
+    ``query`` (with the search filters ``source``, ``author``, ``category``) selects every
+    article the search matches; ``fmt="warc"`` writes the articles' captures as WARC records;
+    ``images`` takes each image from the archive when it was downloaded, else downloads it now
+    (article URL as Referer)."""
     # Imported here: only an export needs the fetcher, warcio and the Markdown writer.
     from archiver.capture.fetch import Fetcher
     from archiver.capture.images import archive_image_source, download_image_source
@@ -327,6 +333,14 @@ def export(
     from archiver.export import ExportedArticle, ExportResult, export_articles, first_of
     from archiver.export.run import select
 
+    if query is not None:
+        from archiver.search.query import matching_ids
+
+        found = matching_ids(archive, query, source=source, site=site, author=author,
+                             category=category)
+        ids = sorted(found | set(ids or ()))
+    elif source or author or category:
+        raise QueryError("source, author and category filters go with a search query")
     if fmt == "warc":
         if not isinstance(out, (str, Path)):
             raise ValueError("a WARC export needs a file path")

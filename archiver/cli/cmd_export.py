@@ -19,6 +19,10 @@ from archiver.pipeline import export
 @click.option("--since", help="Only articles published on or after this date.")
 @click.option("--until", help="Only articles published before this date.")
 @click.option("--site", help="Only this site or feed (e.g. ZAKER, sina.com.cn).")
+@click.option("-q", "--query", help="Every article this search matches (see archiver search).")
+@click.option("--source", help="With --query: only this outlet (来源).")
+@click.option("--author", help="With --query: only this author.")
+@click.option("--category", help="With --query: only this category.")
 @click.option("--format", "fmt", type=click.Choice((*FORMATS, "warc")), default="md",
               show_default=True, help="warc: the articles' raw captures (needs -o FILE).")
 @click.option("--profile", type=click.Choice(PROFILES),
@@ -30,18 +34,20 @@ from archiver.pipeline import export
 @click.option("-v", "--verbose", is_flag=True, help="Name every file written.")
 @click.pass_context
 def export_cmd(ctx: click.Context, refs: tuple[str, ...], all_: bool, since: str | None,
-               until: str | None, site: str | None, fmt: str, profile: str | None, output: str,
+               until: str | None, site: str | None, query: str | None, source: str | None,
+               author: str | None, category: str | None, fmt: str, profile: str | None, output: str,
                images: bool, verbose: bool) -> None:
-    """Export articles (by id or URL, or --all / --since / --until / --site).
+    """Export articles (by id or URL, or --all / --query / --since / --until / --site).
 
     Markdown files are named <date>-<slug>.md; re-exporting rewrites the same files, so an
     export folder can be synced. Missing images keep their remote URL and are reported.
     """
-    ids: list[int] | None = None  # the search command's hits will come in here (--query)
-    if not (refs or all_ or since or until or site or ids is not None):
+    if not (refs or all_ or since or until or site or query):
         raise click.UsageError(
-            "name articles (ID or URL), or use --all, --since, --until or --site"
+            "name articles (ID or URL), or use --all, --query, --since, --until or --site"
         )
+    if (source or author or category) and not query:
+        raise click.UsageError("--source, --author and --category go with --query")
     if profile and fmt != "md":
         raise click.UsageError("--profile applies to --format md only")
     to_stream = output == "-"
@@ -59,7 +65,10 @@ def export_cmd(ctx: click.Context, refs: tuple[str, ...], all_: bool, since: str
     result = export(
         archive,
         refs,
-        ids=ids,
+        query=query,
+        source=source,
+        author=author,
+        category=category,
         site=site,
         since=parse_when(since, "--since"),
         until=parse_when(until, "--until"),

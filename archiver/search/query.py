@@ -559,14 +559,25 @@ def _run(
     return SearchResult(query, total, tuple(hits), offset, limit)
 
 
-def matching_ids(archive: Archive, query: str) -> set[int]:
-    """Ids of every article the query matches (no ranking, no snippets): for measuring recall."""
+def matching_ids(
+    archive: Archive,
+    query: str,
+    *,
+    source: str | None = None,
+    site: str | None = None,
+    author: str | None = None,
+    category: str | None = None,
+) -> set[int]:
+    """Ids of every article the query matches, with the same filters as :func:`search` (no
+    ranking, no snippets): for exporting a search, and for measuring recall."""
     p = plan(parse(archive, query))
     if p.match is None:
         return set()
+    where, params, needs_articles = _filters(source, site, author, category, None, None)
+    join = "JOIN articles a ON a.id = d.article_id" if needs_articles else ""
     rows = archive.conn.execute(
         "SELECT d.article_id FROM search_chars JOIN search_docs d ON d.docid = search_chars.rowid "
-        "WHERE search_chars MATCH ?",
-        (p.match,),
+        f"{join} WHERE " + " AND ".join(["search_chars MATCH ?", *where]),
+        (p.match, *params),
     )
     return {r[0] for r in rows}

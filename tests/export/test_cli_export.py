@@ -81,3 +81,14 @@ def test_usage_errors_exit_2(cli_run, tmp_path: Path):
 def test_export_has_help(cli_run):
     result = cli_run("export", "--help")
     assert result.exit_code == 0 and "--profile [hexo|hugo|obsidian]" in result.stdout
+
+
+def test_export_a_search(cli_run):
+    _imported(cli_run)
+    lines = cli_run("export", "--query", "比特币 挖矿", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["title"] for line in lines] == ["多地整顿比特币挖矿，云南矿场或已关停"]
+    none = cli_run("export", "--query", "比特币", "--category", "编程", "--format", "jsonl")
+    assert none.exit_code == 0 and none.stdout == ""
+    some = cli_run("export", "-q", "硬盘", "--category", "ZAKER", "--format", "jsonl").stdout
+    assert some and all("ZAKER" in json.loads(line)["categories"] for line in some.splitlines())
+    assert cli_run("export", "--source", "新华社").exit_code == 2
