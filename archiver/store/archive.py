@@ -170,9 +170,6 @@ class Archive:
         )
         return int(cur.lastrowid), True
 
-    def flag_capture(self, capture_id: int, flag: str) -> None:
-        self.conn.execute("UPDATE captures SET flag = ? WHERE id = ?", (flag, capture_id))
-
     def capture(self, capture_id: int) -> Capture:
         row = self.conn.execute("SELECT * FROM captures WHERE id = ?", (capture_id,)).fetchone()
         if row is None:
@@ -212,13 +209,6 @@ class Archive:
             )
             for r in rows
         ]
-
-    def capture_ids(self, *, unflagged: bool = True) -> Iterator[tuple[int, str]]:
-        """``(capture_id, key)`` of the newest capture of each key, oldest key first."""
-        flag_clause = "WHERE flag IS NULL" if unflagged else ""
-        yield from self.conn.execute(
-            f"""SELECT MAX(id), key FROM captures {flag_clause} GROUP BY key ORDER BY MIN(id)"""
-        )
 
     # -- articles --------------------------------------------------------------------------
     def put_article(
