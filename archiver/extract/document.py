@@ -20,7 +20,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # libxml2 checks each attribute against all earlier ones of the tag: 50,000 attributes on one
 # tag take half a minute. Only tags long enough to hold thousands are looked at.
-_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)([^<>]{20000,})>")
+_LONG_TAG_CHARS = 20000
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)([^<>]{" + str(_LONG_TAG_CHARS) + ",})>")
 _MAX_ATTRIBUTES = 1000
 
 
@@ -33,15 +34,25 @@ def _fewer_attributes(match: re.Match[str]) -> str:
 def load_document(html: str) -> etree._Element:
     """Parse a page into an lxml tree; raises :class:`ParseError` when lxml cannot."""
     # lxml refuses a str that still declares its byte encoding.
-    html = _CONTROL.sub("", _XML_DECL.sub("", html, count=1))
-    html = _LONG_TAG.sub(_fewer_attributes, html)
+    html = _XML_DECL.sub("", html, count=1)
+    # Splitting on ">" is a fast C scan: only a page with a 20,000-character run between two
+    # ">" can hold a tag that long, and only then is the (slow) regex worth running.
+    if max(map(len, html.split(">")), default=0) >= _LONG_TAG_CHARS:
+        html = _LONG_TAG.sub(_fewer_attributes, html)
     if not html.strip():
         raise NotAnArticle("not an article: the page is empty")
     try:
         root = lxml.html.document_fromstring(html, parser=_parser())
-    except (etree.ParserError, ValueError) as exc:
+    except ValueError:
+        # Control characters make lxml refuse a str; they are rare, so strip them only then.
+        try:
+            root = lxml.html.document_fromstring(_CONTROL.sub("", html), parser=_parser())
+        except (etree.ParserError, ValueError) as exc:
+            raise ParseError(f"the page cannot be parsed as HTML ({exc})") from exc
+    except etree.ParserError as exc:
         raise ParseError(f"the page cannot be parsed as HTML ({exc})") from exc
-    _flatten_deep(root)
+    if _TOO_DEEP(root):  # a C-level probe; the Python walk below is for the rare deep page
+        _flatten_deep(root)
     return root
 
 
@@ -51,6 +62,8 @@ def load_document(html: str) -> etree._Element:
 # page without losing its paragraphs, headings, images or links.
 _MAX_DEPTH = 150
 _LIBXML2_DEPTH = 2048
+# Any element deeper than _MAX_DEPTH below the root (html = level 1).
+_TOO_DEEP = etree.XPath("boolean(" + "/*" * (_MAX_DEPTH + 1) + ")")
 _WRAPPERS = frozenset(
     "div span font b i u s em strong small big center section article main aside nav header "
     "footer table thead tbody tfoot tr td th ul ol li dl dt dd blockquote form label fieldset "
