@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from archiver.store import Archive
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def _is_loopback(address: object) -> bool:
