@@ -78,7 +78,10 @@ def escape_text(text: str, *, braces: bool = False) -> str:
     if braces:  # Hexo runs Nunjucks over the body: {{ }} and {% %} must not appear
         text = text.replace("{", "&#123;").replace("}", "&#125;")
     # A pipe anywhere may make a line part of a table (GFM, Python-Markdown's tables): escape all.
-    return text.replace("|", "\\|")
+    text = text.replace("|", "\\|")
+    # Python-Markdown reads "[x\]: y" at a line start as a reference definition, escape or not;
+    # a colon written as an entity after "]" keeps it text in every renderer.
+    return text.replace("\\]:", "\\]&#58;")
 
 
 def escape_line_start(line: str) -> str:

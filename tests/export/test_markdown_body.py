@@ -146,6 +146,7 @@ def _paragraph_html(segments: list[tuple[str, str]]) -> str:
 @given(paragraphs=st.lists(st.lists(_SEGMENT, min_size=1, max_size=5), min_size=1, max_size=4),
        braces=st.booleans())
 @example(paragraphs=[[("", "|"), ("br", "|")]], braces=False)  # lines of pipes read as a table
+@example(paragraphs=[[("a", "]:")]], braces=False)  # "[\]:](…)" read as a reference definition
 @example(paragraphs=[[("", "0"), ("br", " "), ("code", "0")]], braces=False)
 def test_generated_paragraphs_survive_rendering(paragraphs, braces):
     body = _clean("".join(_paragraph_html(p) for p in paragraphs))
