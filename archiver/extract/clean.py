@@ -128,7 +128,6 @@ class _Builder:
         self.para: etree._Element | None = None
         self.inline: list[etree._Element] = []
         self.brs = 0
-        self.images: list[Image] = []
         self.last_figure: etree._Element | None = None
 
     # -- paragraph buffer ------------------------------------------------------------------
@@ -253,15 +252,16 @@ class _Builder:
         elif tag == "a" and new.get("href") is None:
             _unwrap(new)
 
-    def image(self, el: etree._Element) -> None:
+    def image(self, el: etree._Element) -> bool:
+        """Emit a figure for an ``<img>``; False when it is no article image."""
         url = image_url(el, self.base_url)
         if not url:
-            return
+            return False
         self.flush()
         width = _int(el.get("data-width") or el.get("width") or el.get("data-w"))
         height = _int(el.get("data-height") or el.get("height") or el.get("data-h"))
         if width is not None and height is not None and width <= 2 and height <= 2:
-            return  # tracking pixel
+            return False  # tracking pixel
         alt = normalise_space(el.get("alt") or el.get("title") or "").strip() or None
         figure = etree.SubElement(self.containers[-1], "figure")
         img = etree.SubElement(figure, "img", src=url)
@@ -271,28 +271,22 @@ class _Builder:
             img.set("width", str(width))
         if height:
             img.set("height", str(height))
-        self.images.append(Image(url=url, alt=alt, width=width, height=height))
         self.last_figure = figure
+        return True
 
     def caption(self, el: etree._Element) -> bool:
         text = normalise_space(el.text_content()).strip()
         if not text or len(text) > 200 or self.last_figure is None:
             return False
         etree.SubElement(self.last_figure, "figcaption").text = text
-        last = self.images[-1]
-        self.images[-1] = Image(
-            url=last.url, alt=last.alt, caption=text, width=last.width, height=last.height
-        )
         self.last_figure = None
         return True
 
     def figure(self, el: etree._Element) -> None:
         self.flush()
-        before = len(self.images)
-        for img in el.iter("img"):
-            self.image(img)
-        captions = [c for c in el.iter("figcaption")]
-        if captions and len(self.images) > before:
+        added = [self.image(img) for img in el.iter("img")]
+        captions = list(el.iter("figcaption"))
+        if captions and any(added):
             self.caption(captions[0])
         elif captions:
             self.children(captions[0])
@@ -443,15 +437,14 @@ def to_html(root: etree._Element) -> str:
     )
 
 
-def clean_html(html: str | etree._Element, *, base_url: str | None = None) -> tuple[
-    etree._Element, list[Image]
-]:
-    """Clean an HTML fragment (string or element); returns the block tree and its images."""
+def clean_html(html: str | etree._Element, *, base_url: str | None = None) -> etree._Element:
+    """Clean an HTML fragment (string or element) into a block tree (see :func:`images_in`
+    and :func:`finish` for what it holds)."""
     el = parse_fragment(html) if isinstance(html, str) else html
     builder = _Builder(base_url)
     builder.children(el)
     builder.flush()
-    return builder.out, builder.images
+    return builder.out
 
 
 def images_in(root: etree._Element) -> tuple[Image, ...]:

@@ -154,7 +154,7 @@ def parse_feed_item(capture: Capture, text: str) -> Article:
     if link is None and capture.meta_value("bad_link") is None:
         link = (entry.get("link") or "").strip() or None
     base = link or capture.meta_value("feed")
-    tree, _ = clean_html(_body_html(entry), base_url=base)
+    tree = clean_html(_body_html(entry), base_url=base)
     tail = take_tail_bylines(tree)
     body = finish(tree)
 

@@ -163,7 +163,7 @@ def _extract_story(root: etree._Element, analysis: Analysis, rule: Rule | None,
         body_el = lxml.html.Element("div")
         for el in run:
             body_el.append(copy.deepcopy(el))
-    tree, _ = clean_html(body_el, base_url=url)
+    tree = clean_html(body_el, base_url=url)
     tidied = tidy(tree, title=fields.values.get("title"))  # type: ignore[arg-type]
     tail = take_tail_bylines(tree)
     paragraphs = ["".join(b.itertext()) for b in tree if b.tag == "p"]

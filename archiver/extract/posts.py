@@ -132,7 +132,7 @@ def parse_post(text: str, *, fetched_at: datetime, url: str | None = None) -> Ar
         if _str(meta.get(key)):
             url = _str(meta.get(key))
             break
-    tree, _ = clean_html(html, base_url=url)
+    tree = clean_html(html, base_url=url)
     tail = take_tail_bylines(tree)
     result = finish(tree)
 

@@ -46,7 +46,7 @@ def parse_record(record: dict[str, Any], *, fetched_at: datetime) -> Article:
         raise ParseError("record has no title")
     url = _str(record.get("url") or record.get("link"))
     if record.get("html"):
-        tree, _ = clean_html(str(record["html"]), base_url=url)
+        tree = clean_html(str(record["html"]), base_url=url)
         tail = take_tail_bylines(tree)
         body = finish(tree)
         produced = "html"

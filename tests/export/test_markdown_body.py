@@ -18,7 +18,7 @@ MD_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 
 def _clean(fragment: str):
-    tree, _ = clean_html(fragment)
+    tree = clean_html(fragment)
     return finish(tree)
 
 

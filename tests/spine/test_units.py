@@ -80,7 +80,7 @@ def test_clean_keeps_structure_and_drops_noise():
         "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>"
         "<div class='recommend_bottom'></div><p>\u200b</p><style>.a{}</style>尾巴文字</div>"
     )
-    tree, _ = clean_html(html)
+    tree = clean_html(html)
     body = finish(tree)
     assert [el.tag for el in tree] == ["h2", "p", "ul", "blockquote", "table", "p"]
     assert body.text == (
@@ -89,7 +89,7 @@ def test_clean_keeps_structure_and_drops_noise():
 
 
 def test_double_br_splits_paragraphs():
-    tree, _ = clean_html("<p>一<br><br>二<br />三</p>")
+    tree = clean_html("<p>一<br><br>二<br />三</p>")
     assert finish(tree).text == "一\n\n二\n三"
 
 
@@ -104,7 +104,7 @@ def test_double_br_splits_paragraphs():
     ],
 )
 def test_tail_bylines(last, field, value, kept):
-    tree, _ = clean_html(f"<p>正文第一段。</p><p>{last}</p>")
+    tree = clean_html(f"<p>正文第一段。</p><p>{last}</p>")
     byline = take_tail_bylines(tree)
     text = finish(tree).text
     if field:
