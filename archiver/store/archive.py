@@ -217,9 +217,8 @@ class Archive:
         """Insert or replace the article for ``key``; returns ``(id, status)`` where status is
         ``imported``, ``updated`` or ``unchanged``."""
         row = _article_row(key, capture_id, fetched, article)
-        existing = self.conn.execute(
-            "SELECT id, capture_id, parser_version FROM articles WHERE key = ?", (key,)
-        ).fetchone()
+        cur = self.conn.execute("SELECT * FROM articles WHERE key = ?", (key,))
+        existing = cur.fetchone()
         if existing is None:
             cols = ", ".join(row)
             marks = ", ".join("?" for _ in row)
@@ -227,8 +226,8 @@ class Archive:
                 f"INSERT INTO articles ({cols}) VALUES ({marks})", tuple(row.values())
             )
             return int(cur.lastrowid), "imported"
-        article_id = existing[0]
-        current = self.article_row(article_id)
+        current = dict(zip([d[0] for d in cur.description], existing))
+        article_id = current["id"]
         if all(current.get(k) == v for k, v in row.items()):
             return article_id, "unchanged"
         sets = ", ".join(f"{c} = ?" for c in row)
