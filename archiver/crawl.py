@@ -251,6 +251,15 @@ def archive_urls(
     for result in bad:
         _report(summary, on_result, result)
     fetcher = fetcher or Fetcher(options, session=session, pool_size=max(10, concurrency))
+    _archive_pages(archive, fetcher, todo, concurrency=concurrency, images=images,
+                   summary=summary, on_result=on_result, progress=progress)
+    return summary
+
+
+def _archive_pages(archive: Archive, fetcher: Fetcher, todo: list[str], *, concurrency: int,
+                   images: bool, summary: Summary, on_result: OnResult | None,
+                   progress: Progress | None) -> None:
+    """Fetch pages in worker threads and store each outcome in this (the writer's) thread."""
     # Read here, in the writer's thread: workers never touch the archive.
     validators = {url: v for url in todo if (v := _validators(archive, url)) is not None}
     for outcome in _fetch_all(fetcher, todo, concurrency=concurrency, images=images,
@@ -258,7 +267,6 @@ def archive_urls(
         _report(summary, on_result, _store_outcome(archive, outcome))
         if progress:
             progress(1)
-    return summary
 
 
 def _store_outcome(archive: Archive, outcome: _Outcome) -> ImportResult:
@@ -334,13 +342,8 @@ def archive_feeds(
             if fetch_links and item.url:
                 links.append(item.url)
     if links:
-        todo = _normalise_urls(links)
-        validators = {url: v for url in todo if (v := _validators(archive, url)) is not None}
-        for outcome in _fetch_all(fetcher, todo, concurrency=concurrency, images=images,
-                                  validators=validators):
-            _report(summary, on_result, _store_outcome(archive, outcome))
-            if progress:
-                progress(1)
+        _archive_pages(archive, fetcher, _normalise_urls(links), concurrency=concurrency,
+                       images=images, summary=summary, on_result=on_result, progress=progress)
     return summary
 
 
