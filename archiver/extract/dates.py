@@ -223,7 +223,7 @@ def parse_date(raw: str | None, *, reference: datetime | None = None) -> datetim
     if _RFC2822.search(text):
         try:
             value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # e.g. a +1400199… offset
             value = None
         # Year 1 or 9999 with an offset cannot even be converted to UTC (nor stored).
         if value is not None and 1000 <= value.year <= 9000:
